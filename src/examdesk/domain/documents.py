@@ -1,0 +1,85 @@
+"""Render jobs, recipients and packets: what is produced for whom."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # stable identity, e.g. "guardian:G00012" or "staff:S004"
+    name: str
+    email: str
+    language: str = "en"
+    kind: str = "staff"  # staff | guardian
+    role: str = ""
+    site_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One document for one recipient."""
+
+    doc_key: str  # stable across runs: the same letter for the same person and month
+    task_id: str
+    family: str  # generator name, e.g. parent_notification
+    template: str  # template stem, e.g. parent_notification
+    language: str
+    filename: str  # safe file name, no personal data
+    recipient: Recipient
+    context: dict = field(hash=False, compare=False)
+    student_id: str | None = None
+    note: str | None = None  # e.g. language fallback
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    task_id: str
+    title: str
+    when: str
+    due: str
+    action: str
+    recipients: str
+
+
+@dataclass
+class Packet:
+    """One email for one recipient: every document of the run for that person."""
+
+    recipient: Recipient
+    kind: str  # documents | digest
+    jobs: list[RenderJob] = field(default_factory=list)
+    digest: list[DigestItem] = field(default_factory=list)
+    doc_keys: list[str] = field(default_factory=list)
+
+    def idempotency_key(self, school_year: str, month_key: str, generation: int = 0) -> str:
+        basis = "|".join([school_year, month_key, self.kind, self.recipient.key, self.recipient.email.lower(),
+                          *sorted(self.doc_keys), f"g{generation}"])
+        return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+    @property
+    def task_ids(self) -> list[str]:
+        ids = [j.task_id for j in self.jobs] + [d.task_id for d in self.digest]
+        return list(OrderedDict.fromkeys(ids))
+
+
+def group_into_packets(jobs: list[RenderJob]) -> list[Packet]:
+    """One packet per recipient (by email and identity), documents in job order."""
+    packets: OrderedDict[tuple[str, str], Packet] = OrderedDict()
+    for job in jobs:
+        r = job.recipient
+        pk = packets.setdefault((r.email.lower(), r.key), Packet(r, "documents"))
+        pk.jobs.append(job)
+        pk.doc_keys.append(job.doc_key)
+    return list(packets.values())
+
+
+def safe_filename(text: str, max_length: int = 80) -> str:
+    """ASCII, no spaces or path separators: safe as an attachment name on any system."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("._")
+    return (cleaned or "document")[:max_length]

@@ -1,0 +1,138 @@
+"""Due rules of checklist tasks: parsed from text, resolved against a school year.
+
+Grammar (case-insensitive):
+    "July 1" | "Dec 1"                          a fixed date in the school year
+    "end of month"                              last day of the task's month
+    "on EVENT"                                  the day of a named event
+    "N working days|days|weeks|months before|after EVENT"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from .calendar import CalendarError, Month, SchoolYear, WorkingCalendar, parse_month_number
+
+
+class DueRuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Due:
+    """A resolved due date, or why there is none yet."""
+
+    day: date | None
+    waiting_for: str | None = None
+
+
+class DueRule:
+    text: str
+    events: tuple[str, ...] = ()
+
+    def resolve(self, ctx: DueContext, month: Month | None) -> Due:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DueContext:
+    school_year: SchoolYear
+    calendar: WorkingCalendar
+    events: dict[str, date]
+
+
+@dataclass(frozen=True)
+class NoDue(DueRule):
+    text: str = ""
+
+    def resolve(self, ctx, month):
+        return Due(None)
+
+
+@dataclass(frozen=True)
+class FixedDate(DueRule):
+    text: str
+    month: int
+    day: int
+
+    def resolve(self, ctx, month):
+        year = ctx.school_year.year_of_month(self.month)
+        return Due(date(year, self.month, self.day))
+
+
+@dataclass(frozen=True)
+class EndOfMonth(DueRule):
+    text: str
+
+    def resolve(self, ctx, month):
+        if month is None:
+            raise DueRuleError(f"{self.text!r} needs a task month")
+        return Due(month.last_day)
+
+
+@dataclass(frozen=True)
+class EventOffset(DueRule):
+    text: str
+    event: str
+    amount: int  # signed: negative = before
+    unit: str  # working_days | days | weeks | months
+
+    @property
+    def events(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.event,)
+
+    def resolve(self, ctx, month):
+        anchor = ctx.events.get(self.event)
+        if anchor is None:
+            return Due(None, waiting_for=self.event)
+        if self.unit == "working_days":
+            return Due(ctx.calendar.add_working_days(anchor, self.amount))
+        if self.unit == "days":
+            return Due(anchor + timedelta(days=self.amount))
+        if self.unit == "weeks":
+            return Due(anchor + timedelta(weeks=self.amount))
+        return Due(anchor + relativedelta(months=self.amount))
+
+
+_UNITS = {
+    "working day": "working_days", "working days": "working_days",
+    "school day": "working_days", "school days": "working_days",
+    "business day": "working_days", "business days": "working_days",
+    "day": "days", "days": "days",
+    "week": "weeks", "weeks": "weeks",
+    "month": "months", "months": "months",
+}
+_OFFSET = re.compile(
+    r"(?P<n>\d+)\s+(?P<unit>working days?|school days?|business days?|days?|weeks?|months?)\s+"
+    r"(?P<dir>before|after)\s+(?P<event>[a-z_][a-z0-9_]*)"
+)
+_FIXED = re.compile(r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})")
+_ON = re.compile(r"on\s+(?P<event>[a-z_][a-z0-9_]*)")
+
+
+def parse_due_rule(text: str | None) -> DueRule:
+    if text is None or str(text).strip() == "":
+        return NoDue()
+    t = " ".join(str(text).strip().lower().split())
+    if t in {"end of month", "by end of month"}:
+        return EndOfMonth(text)
+    if m := _OFFSET.fullmatch(t):
+        n = int(m["n"]) * (-1 if m["dir"] == "before" else 1)
+        return EventOffset(text, m["event"], n, _UNITS[m["unit"]])
+    if m := _ON.fullmatch(t):
+        return EventOffset(text, m["event"], 0, "days")
+    if m := _FIXED.fullmatch(t):
+        try:
+            month_no = parse_month_number(m["month"])
+            date(2000 if month_no != 2 else 2000, month_no, int(m["day"]))  # leap year accepts Feb 29
+        except (CalendarError, ValueError) as exc:
+            raise DueRuleError(f"due {text!r}: {exc}") from None
+        return FixedDate(text, month_no, int(m["day"]))
+    raise DueRuleError(
+        f"due {text!r}: expected 'July 1', 'end of month', 'on EVENT' or "
+        "'N working days|days|weeks|months before|after EVENT'"
+    )

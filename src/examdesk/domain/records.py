@@ -1,0 +1,178 @@
+"""People and records of a district, built from validated table rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    code: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class Student(Person):
+    student_id: str
+    grade: int
+    site_id: str
+    birth_date: date
+    home_language: str
+    english_learner: bool = False
+    us_school_entry_date: date | None = None
+    iep: bool = False
+    plan_504: bool = False
+    accommodations: tuple[str, ...] = ()
+    designated_supports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Guardian(Person):
+    guardian_id: str
+    student_id: str
+    email: str
+    relationship: str = ""
+    preferred_language: str | None = None
+    primary_contact: bool = False
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class StaffMember(Person):
+    staff_id: str
+    email: str
+    role: str
+    site_id: str | None = None
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class TestingWindow:
+    site_id: str
+    program: str
+    start_date: date
+    end_date: date
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    site_id: str
+    test_code: str
+    test_name: str
+    grade: int
+    date: date
+    start_time: time
+    end_time: time
+    room: str
+    administrator_id: str
+    proctor_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    student_id: str
+    session_id: str
+    seat: str = ""
+
+
+@dataclass(frozen=True)
+class Material:
+    security_number: str
+    site_id: str
+    material_type: str
+    grade: int
+    subject: str
+    quantity: int
+    session_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    student_id: str
+    test_code: str
+    scale_score: int
+    achievement_level: int
+    received_date: date
+
+
+def _build(cls, rows):
+    names = cls.__dataclass_fields__.keys()
+    return [cls(**{k: v for k, v in row.items() if k in names}) for row in rows]
+
+
+@dataclass
+class DistrictData:
+    """Everything a month may need, indexed for the generators."""
+
+    sites: dict[str, Site]
+    students: list[Student] = field(default_factory=list)
+    guardians: list[Guardian] = field(default_factory=list)
+    staff: list[StaffMember] = field(default_factory=list)
+    windows: list[TestingWindow] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    materials: list[Material] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(cls, sites: dict[str, Site], rows: dict[str, list[dict]]) -> DistrictData:
+        return cls(
+            sites=sites,
+            students=_build(Student, rows.get("students", [])),
+            guardians=_build(Guardian, rows.get("guardians", [])),
+            staff=_build(StaffMember, rows.get("staff", [])),
+            windows=_build(TestingWindow, rows.get("testing_windows", [])),
+            sessions=_build(Session, rows.get("sessions", [])),
+            entries=_build(Entry, rows.get("entries", [])),
+            materials=_build(Material, rows.get("materials", [])),
+            results=_build(Result, rows.get("results", [])),
+        )
+
+    def __post_init__(self) -> None:
+        self.student_by_id = {s.student_id: s for s in self.students}
+        self.session_by_id = {s.session_id: s for s in self.sessions}
+        self.staff_by_id = {s.staff_id: s for s in self.staff}
+        self.guardians_by_student: dict[str, list[Guardian]] = defaultdict(list)
+        for g in self.guardians:
+            self.guardians_by_student[g.student_id].append(g)
+        self.sessions_by_student: dict[str, list[Session]] = defaultdict(list)
+        for e in self.entries:
+            if e.session_id in self.session_by_id:
+                self.sessions_by_student[e.student_id].append(self.session_by_id[e.session_id])
+
+    def staff_with_role(self, role: str) -> list[StaffMember]:
+        return [s for s in self.staff if s.role == role]
+
+    def window_for(self, site_id: str, program: str | None = None) -> TestingWindow | None:
+        for w in self.windows:
+            if w.site_id == site_id and (program is None or w.program == program):
+                return w
+        return None
+
+    def district_window(self) -> tuple[date, date] | None:
+        """The span from the earliest site window start to the latest end."""
+        if not self.windows:
+            return None
+        return min(w.start_date for w in self.windows), max(w.end_date for w in self.windows)
+
+    def primary_guardian(self, student_id: str) -> Guardian | None:
+        guardians = self.guardians_by_student.get(student_id, [])
+        for g in guardians:
+            if g.primary_contact:
+                return g
+        return guardians[0] if guardians else None

@@ -1,0 +1,233 @@
+"""Input tables: their columns, and row-by-row validation into typed rows.
+
+Rows arrive as (row_number, {column: text}) from an adapter; row numbers are the ones a
+coordinator sees in a spreadsheet (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from .languages import LANGUAGES, language_code
+from .roles import STAFF_ROLES
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+TRUE = {"y", "yes", "true", "1", "x"}
+FALSE = {"n", "no", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None  # None: the whole file
+    column: str | None
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        shown = f" (value {self.value!r})" if self.value != "" else ""
+        return f"{where}: {self.message}{shown}"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text | int | date | time | email | bool | list | role | language | choice
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # name of a reference set the value must belong to
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+@dataclass
+class TableResult:
+    spec: TableSpec
+    file: str
+    rows: list[dict] = field(default_factory=list)  # valid, typed; each has "_row"
+    problems: list[Problem] = field(default_factory=list)
+    rejected_rows: set[int] = field(default_factory=set)
+    total_rows: int = 0
+
+
+class FatalDataError(ValueError):
+    """Input that stops a run before anything is generated: missing file or column."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
+    """Return (value, error message or None)."""
+    text = raw.strip()
+    if text == "":
+        if col.kind == "bool":
+            return False, None if not col.required else "is required (Y or N)"
+        if col.kind == "list":
+            return (), None
+        return None, ("is required" if col.required else None)
+    if col.kind == "int":
+        try:
+            return int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text), None
+        except ValueError:
+            return None, "is not a whole number"
+    if col.kind == "date":
+        for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S"):
+            try:
+                return datetime.strptime(text, fmt).date(), None
+            except ValueError:
+                pass
+        return None, "is not a date (expected YYYY-MM-DD)"
+    if col.kind == "time":
+        for fmt in ("%H:%M", "%H:%M:%S", "%I:%M %p"):
+            try:
+                return datetime.strptime(text, fmt).time(), None
+            except ValueError:
+                pass
+        return None, "is not a time (expected HH:MM)"
+    if col.kind == "email":
+        return (text, None) if EMAIL.match(text) else (None, "is not an email address")
+    if col.kind == "bool":
+        low = text.lower()
+        if low in TRUE:
+            return True, None
+        if low in FALSE:
+            return False, None
+        return None, "is not Y or N"
+    if col.kind == "list":
+        return tuple(p.strip() for p in text.split(";") if p.strip()), None
+    if col.kind == "role":
+        return (text, None) if text in STAFF_ROLES else (None, f"is not a known role ({', '.join(STAFF_ROLES)})")
+    if col.kind == "language":
+        code = language_code(text)
+        return (code, None) if code else (None, f"is not a known language ({', '.join(sorted(n for n in LANGUAGES.values()))})")
+    if col.kind == "choice":
+        return (text, None) if text in col.choices else (None, f"must be one of {', '.join(col.choices)}")
+    if col.ref is not None and text not in refs.get(col.ref, set()):
+        return None, f"refers to an unknown {_REF_NAMES.get(col.ref, col.ref)} (or one whose row was rejected)"
+    return text, None
+
+
+_REF_NAMES = {"sites": "site", "students": "student", "staff": "staff member", "sessions": "session"}
+
+
+def validate_table(spec: TableSpec, file: str, header: Iterable[str],
+                   rows: Iterable[tuple[int, Mapping[str, str]]],
+                   refs: Mapping[str, set[str]]) -> TableResult:
+    """Check every row; invalid rows are left out and listed, valid rows go on.
+
+    Raises FatalDataError when a required column is missing.
+    """
+    header = [h.strip() for h in header]
+    missing = [c for c in spec.required_columns if c not in header]
+    if missing:
+        raise FatalDataError([Problem(file, 1, c, "", f"required column is missing from the {spec.name} table") for c in missing])
+    result = TableResult(spec, file)
+    seen_keys: dict[tuple, int] = {}
+    for row_no, raw in rows:
+        result.total_rows += 1
+        if all(str(v or "").strip() == "" for v in raw.values()):
+            continue  # blank line
+        typed: dict = {"_row": row_no}
+        bad = False
+        for col in spec.columns:
+            value_text = str(raw.get(col.name) or "")
+            value, error = _convert(col, value_text, refs)
+            if error:
+                result.problems.append(Problem(file, row_no, col.name, value_text.strip(), error))
+                bad = True
+            typed[col.name] = value
+        if spec.key and not bad:
+            key = tuple(typed[k] for k in spec.key)
+            if key in seen_keys:
+                result.problems.append(Problem(file, row_no, ",".join(spec.key), "/".join(map(str, key)),
+                                               f"duplicate {'/'.join(spec.key)} (first seen on row {seen_keys[key]})"))
+                bad = True
+            else:
+                seen_keys[key] = row_no
+        if bad:
+            result.rejected_rows.add(row_no)
+        else:
+            result.rows.append(typed)
+    return result
+
+
+def _c(name, kind="text", required=True, **kw) -> Column:
+    return Column(name, kind, required, **kw)
+
+
+STUDENTS = TableSpec("students", (
+    _c("student_id"), _c("first_name"), _c("last_name"), _c("grade", "int"),
+    _c("site_id", ref="sites"), _c("birth_date", "date"), _c("home_language", "language"),
+    _c("english_learner", "bool"), _c("us_school_entry_date", "date", required=False),
+    _c("iep", "bool"), _c("plan_504", "bool"),
+    _c("accommodations", "list", required=False), _c("designated_supports", "list", required=False),
+), key=("student_id",), description="one row per student (SSID)")
+
+GUARDIANS = TableSpec("guardians", (
+    _c("guardian_id"), _c("student_id", ref="students"), _c("first_name"), _c("last_name"),
+    _c("email", "email"), _c("relationship", required=False), _c("preferred_language", "language", required=False),
+    _c("primary_contact", "bool", required=False), _c("address", required=False),
+), key=("guardian_id", "student_id"), description="parents/guardians, one row per guardian and student")
+
+STAFF = TableSpec("staff", (
+    _c("staff_id"), _c("first_name"), _c("last_name"), _c("email", "email"), _c("role", "role"),
+    _c("site_id", ref="sites", required=False), _c("phone", required=False),
+), key=("staff_id",), description="staff with their testing role")
+
+TESTING_WINDOWS = TableSpec("testing_windows", (
+    _c("site_id", ref="sites"), _c("program"), _c("start_date", "date"), _c("end_date", "date"),
+), key=("site_id", "program"), description="testing window per site and program")
+
+SESSIONS = TableSpec("sessions", (
+    _c("session_id"), _c("site_id", ref="sites"), _c("test_code"), _c("test_name"), _c("grade", "int"),
+    _c("date", "date"), _c("start_time", "time"), _c("end_time", "time"), _c("room"),
+    _c("administrator_id", ref="staff"), _c("proctor_id", ref="staff", required=False),
+), key=("session_id",), description="exam sessions (one test, one room, one time)")
+
+ENTRIES = TableSpec("entries", (
+    _c("student_id", ref="students"), _c("session_id", ref="sessions"), _c("seat", required=False),
+), key=("student_id", "session_id"), description="which student sits which session")
+
+MATERIALS = TableSpec("materials", (
+    _c("security_number"), _c("site_id", ref="sites"), _c("material_type"), _c("grade", "int"),
+    _c("subject"), _c("quantity", "int"), _c("session_id", ref="sessions", required=False),
+), key=("security_number",), description="secure materials by security number")
+
+RESULTS = TableSpec("results", (
+    _c("student_id", ref="students"), _c("test_code"), _c("scale_score", "int"),
+    _c("achievement_level", "int"), _c("received_date", "date"),
+), key=("student_id", "test_code"), description="score data extract")
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS)}
+# Validation order: a table's references must be validated before it.
+TABLE_ORDER = ("staff", "students", "guardians", "testing_windows", "sessions", "entries", "materials", "results")
+# Which reference set each validated table provides, and from which column.
+PROVIDES = {"students": ("students", "student_id"), "staff": ("staff", "staff_id"), "sessions": ("sessions", "session_id")}
+
+
+def time_text(t: time | None) -> str:
+    return t.strftime("%H:%M") if t else ""
+
+
+def iso(d: date | None) -> str:
+    return d.isoformat() if d else ""

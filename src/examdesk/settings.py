@@ -1,0 +1,290 @@
+"""District configuration: config/district.yaml, validated, with environment overrides.
+
+Environment variables override the file: EXAMDESK_<SECTION>__<KEY>, e.g.
+EXAMDESK_MAIL__HOST, EXAMDESK_LEDGER__URL. The SMTP password is read only from the
+environment (EXAMDESK_MAIL__PASSWORD); a password written in the file is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .domain.calendar import CalendarError, SchoolYear, expand_days
+from .domain.roles import STAFF_ROLES
+from .domain.tables import EMAIL
+
+ENV_PREFIX = "EXAMDESK_"
+DEFAULT_CONFIG = Path("config/district.yaml")
+
+
+class ConfigError(ValueError):
+    """A wrong or missing setting; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Organisation(_Strict):
+    name: str
+    code: str
+    country: str = "US"
+    subdivision: str | None = None
+    time_zone: str = "America/Los_Angeles"
+    program: str = "CAASPP"
+    date_format: str = "%B %-d, %Y"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (expected an IANA name like America/Los_Angeles)") from None
+        return v
+
+
+class Closure(_Strict):
+    name: str
+    start: date
+    end: date | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Closure:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"closure {self.name!r} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class SchoolYearSettings(_Strict):
+    label: str
+    first_instructional_day: date
+    last_instructional_day: date
+    closures: list[Closure] = Field(default_factory=list)
+    events: dict[str, date] = Field(default_factory=dict)
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, v: str) -> str:
+        try:
+            return SchoolYear.parse(v).label
+        except CalendarError as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _inside(self) -> SchoolYearSettings:
+        sy = self.school_year
+        for name, d in (("first_instructional_day", self.first_instructional_day),
+                        ("last_instructional_day", self.last_instructional_day)):
+            if not sy.first_day <= d <= sy.last_day:
+                raise ValueError(f"{name} {d} is outside school year {sy.label} (July 1 to June 30)")
+        if self.last_instructional_day <= self.first_instructional_day:
+            raise ValueError("last_instructional_day must come after first_instructional_day")
+        return self
+
+    @property
+    def school_year(self) -> SchoolYear:
+        return SchoolYear.parse(self.label)
+
+    def closure_days(self) -> list[date]:
+        return [d for c in self.closures for d in expand_days(c.start, c.end)]
+
+
+class SiteSettings(_Strict):
+    id: str
+    name: str
+    code: str = ""
+    address: str = ""
+
+
+class Contact(_Strict):
+    name: str
+    email: str
+    title: str = ""
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str) -> str:
+        if not EMAIL.match(v):
+            raise ValueError(f"{v!r} is not an email address")
+        return v
+
+
+class DataFiles(_Strict):
+    directory: Path = Path("data")
+    students: str = "students.csv"
+    guardians: str = "guardians.csv"
+    staff: str = "staff.csv"
+    testing_windows: str = "testing_windows.csv"
+    sessions: str = "sessions.csv"
+    entries: str = "entries.csv"
+    materials: str = "materials.csv"
+    results: str = "results.csv"
+
+    def path(self, table: str) -> Path:
+        return self.directory / getattr(self, table)
+
+
+class OutputSettings(_Strict):
+    directory: Path = Path("output")
+
+
+class MailSettings(_Strict):
+    transport: Literal["outbox", "smtp"] = "outbox"
+    sender: str = "examdesk@example.org"
+    sender_name: str = "examdesk"
+    reply_to: str | None = None
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None  # environment only
+    timeout_seconds: float = Field(30, gt=0)
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        if not EMAIL.match(v):
+            raise ValueError(f"{v!r} is not an email address")
+        return v
+
+
+class LedgerSettings(_Strict):
+    url: str | None = None  # default: SQLite file under the output folder
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid")
+
+    organisation: Organisation
+    school_years: list[SchoolYearSettings]
+    sites: list[SiteSettings]
+    contacts: dict[str, Contact] = Field(default_factory=dict)
+    checklist: Path = Path("checklist.yaml")
+    templates: Path = Path("../templates")
+    data: DataFiles = Field(default_factory=DataFiles)
+    output: OutputSettings = Field(default_factory=OutputSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    ledger: LedgerSettings = Field(default_factory=LedgerSettings)
+
+    # set by load_settings, not by the file
+    config_file: Path = Field(default=Path("."), exclude=True)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        # environment first (wins), then what load_settings read from the YAML file
+        return env_settings, init_settings
+
+    @field_validator("contacts")
+    @classmethod
+    def _contact_roles(cls, v: dict[str, Contact]) -> dict[str, Contact]:
+        unknown = [r for r in v if r not in STAFF_ROLES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown} (expected {', '.join(STAFF_ROLES)})")
+        return v
+
+    @model_validator(mode="after")
+    def _checks(self) -> Settings:
+        ids = [s.id for s in self.sites]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"sites: duplicate site id(s) {sorted(dupes)}")
+        labels = [y.label for y in self.school_years]
+        if len(set(labels)) != len(labels):
+            raise ValueError("school_years: a school year is listed twice")
+        if not self.school_years:
+            raise ValueError("school_years: at least one school year is needed")
+        if "district_coordinator" not in self.contacts:
+            raise ValueError("contacts.district_coordinator is required (name and email)")
+        return self
+
+    # ---- derived values -------------------------------------------------------------------
+    @property
+    def base_dir(self) -> Path:
+        return self.config_file.parent
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def checklist_path(self) -> Path:
+        return self.resolve(self.checklist)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.resolve(self.templates)
+
+    def data_path(self, table: str) -> Path:
+        return self.resolve(self.data.directory) / getattr(self.data, table)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.output.directory)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.output_dir / "state"
+
+    @property
+    def ledger_url(self) -> str:
+        return self.ledger.url or f"sqlite:///{self.state_dir / 'ledger.sqlite3'}"
+
+    def school_year(self, label: str | None = None, today: date | None = None) -> SchoolYearSettings:
+        """The named school year; without a name, the one containing today, else the latest."""
+        if label:
+            wanted = SchoolYear.parse(label).label
+            for y in self.school_years:
+                if y.label == wanted:
+                    return y
+            raise ConfigError(f"{self.config_file}: school year {wanted} is not in 'school_years' "
+                              f"(configured: {', '.join(y.label for y in self.school_years)})")
+        today = today or date.today()
+        current = SchoolYear.containing(today).label
+        for y in self.school_years:
+            if y.label == current:
+                return y
+        return max(self.school_years, key=lambda y: y.label)
+
+
+def _format_error(exc: ValidationError, source: Path) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "missing required setting"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown setting (check the spelling)"
+        lines.append(f"  - {key}: {msg}")
+    return "\n".join(lines)
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Read and validate the district file; environment variables override it."""
+    path = Path(path or os.environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG)
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found (pass --config or set {ENV_PREFIX}CONFIG)")
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    if isinstance(raw.get("mail"), dict) and "password" in raw["mail"]:
+        raise ConfigError(f"{path}: mail.password must not be stored in a file; "
+                          f"set the environment variable {ENV_PREFIX}MAIL__PASSWORD instead")
+    try:
+        settings = Settings(**raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_error(exc, path)) from None
+    settings.config_file = path.resolve()
+    return settings
