@@ -40,7 +40,7 @@ class Organisation(_Strict):
     subdivision: str | None = None
     time_zone: str = "America/Los_Angeles"
     program: str = "CAASPP"
-    date_format: str = "%B %-d, %Y"
+    date_format: str = "long"  # a Babel date format: short | medium | long | full, or a pattern
 
     @field_validator("time_zone")
     @classmethod

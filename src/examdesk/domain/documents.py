@@ -30,6 +30,7 @@ class RenderJob:
     template: str  # template stem, e.g. parent_notification
     language: str
     filename: str  # safe file name, no personal data
+    title: str  # shown in the email body, in the recipient's language
     recipient: Recipient
     context: dict = field(hash=False, compare=False)
     student_id: str | None = None

@@ -33,3 +33,7 @@ def language_code(text: str) -> str | None:
 
 def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
+
+# Babel locale per language, for dates and month names in letters and emails.
+LOCALES: dict[str, str] = {"en": "en_US", "es": "es_US", "vi": "vi", "zh-Hant": "zh_Hant", "fil": "fil",
+                           "ar": "ar", "ko": "ko", "pa": "pa", "ru": "ru", "hy": "hy"}

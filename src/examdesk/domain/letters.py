@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from .documents import Recipient, RenderJob, safe_filename
 from .languages import language_name
 from .records import DistrictData, Guardian, Student
+
+
+TITLES = {"en": "Notice of upcoming state testing for {name}",
+          "es": "Aviso de las próximas evaluaciones estatales de {name}"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ def _tests_for(data: DistrictData, student: Student) -> list[dict]:
 
 def parent_notification_jobs(data: DistrictData, org: Organisation, *, task_id: str, school_year: str,
                              month_key: str, letter_date: date, available_languages: set[str],
-                             date_format) -> list[RenderJob]:
+                             formatter_for: Callable[[str], Callable[[date], str]]) -> list[RenderJob]:
     """One letter per student, addressed to the primary guardian."""
     jobs: list[RenderJob] = []
     for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
@@ -46,13 +51,15 @@ def parent_notification_jobs(data: DistrictData, org: Organisation, *, task_id: 
         if guardian is None:
             continue  # listed by the service as "no guardian to write to"
         jobs.append(_parent_job(data, org, student, guardian, task_id, school_year, month_key, letter_date,
-                                available_languages, date_format))
+                                available_languages, formatter_for))
     return jobs
 
 
 def _parent_job(data: DistrictData, org: Organisation, student: Student, guardian: Guardian, task_id: str,
-                school_year: str, month_key: str, letter_date: date, available: set[str], fmt) -> RenderJob:
+                school_year: str, month_key: str, letter_date: date, available: set[str],
+                formatter_for: Callable[[str], Callable[[date], str]]) -> RenderJob:
     language, note = choose_language(guardian.preferred_language or student.home_language, available)
+    fmt = formatter_for(language)
     site = data.sites[student.site_id]
     window = data.window_for(student.site_id)
     coordinators = [s for s in data.staff_with_role("site_coordinator") if s.site_id == student.site_id]
@@ -81,6 +88,7 @@ def _parent_job(data: DistrictData, org: Organisation, student: Student, guardia
     return RenderJob(
         doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{recipient.key}",
         task_id=task_id, family="parent_notification", template="parent_notification", language=language,
+        title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
         filename=safe_filename(f"testing-notice_{student.student_id}_{language}") + ".docx",
         recipient=recipient, context=context, student_id=student.student_id, note=note,
     )

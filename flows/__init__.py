@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration only. Installed as the package ``examdesk.flows``."""

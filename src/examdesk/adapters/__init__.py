@@ -1,0 +1,1 @@
+"""Adapters at the edge: tables in, Word and PDF out, mail, ledger, workbook."""

@@ -1,0 +1,173 @@
+"""Mail: compose one MIME message per packet, deliver it through a transport.
+
+Messages are composed with the standard library's email package (so the outbox and SMTP
+carry identical bytes and a deterministic Message-ID); SMTP delivery goes through yagmail,
+which owns the connection, TLS and login.
+"""
+
+from __future__ import annotations
+
+import csv
+import mimetypes
+import os
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+from typing import Protocol
+
+import yagmail
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = ""
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to_name: str
+    to_email: str
+    subject: str
+    text: str
+    html: str | None
+    attachments: tuple[Attachment, ...]
+    message_id: str  # without angle brackets
+    idempotency_key: str
+
+
+class DeliveryError(Exception):
+    """A message was not delivered. ``temporary``: worth retrying later."""
+
+    def __init__(self, message: str, *, temporary: bool, maybe_delivered: bool = False):
+        super().__init__(message)
+        self.temporary = temporary
+        self.maybe_delivered = maybe_delivered
+
+
+def compose(mail: OutgoingMail, *, sender: str, sender_name: str, reply_to: str | None = None,
+            now: datetime | None = None) -> EmailMessage:
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = formataddr((sender_name, sender))
+    msg["To"] = formataddr((mail.to_name, mail.to_email))
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    msg["Message-ID"] = f"<{mail.message_id}>"
+    msg["X-Examdesk-Key"] = mail.idempotency_key
+    msg.set_content(mail.text)
+    if mail.html:
+        msg.add_alternative(mail.html, subtype="html")
+    for att in mail.attachments:
+        mimetype = att.mimetype or mimetypes.guess_type(att.filename)[0] or "application/octet-stream"
+        maintype, subtype = mimetype.split("/", 1)
+        msg.add_attachment(att.content, maintype=maintype, subtype=subtype, filename=att.filename)
+    return msg
+
+
+class Transport(Protocol):
+    name: str
+
+    def open(self) -> None: ...
+    def send(self, message: EmailMessage, envelope_to: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class OutboxTransport:
+    """Writes each message as a complete .eml file, plus an index.csv of what was written."""
+
+    name = "outbox"
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def send(self, message: EmailMessage, envelope_to: str) -> None:
+        key = message["X-Examdesk-Key"]
+        final = self.directory / f"{key}.eml"
+        tmp = final.with_suffix(".eml.tmp")
+        tmp.write_bytes(bytes(message))
+        os.replace(tmp, final)
+        index = self.directory / "index.csv"
+        new = not index.exists()
+        with index.open("a", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            if new:
+                w.writerow(["written_at", "message_id", "to", "subject", "attachments", "file"])
+            attachments = [p.get_filename() for p in message.iter_attachments()]
+            w.writerow([datetime.now(timezone.utc).isoformat(timespec="seconds"), message["Message-ID"],
+                        envelope_to, message["Subject"], len(attachments), final.name])
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpTransport:
+    """Sends over one SMTP connection per batch, through yagmail."""
+
+    name = "smtp"
+
+    def __init__(self, *, host: str, port: int, security: str, sender: str, username: str | None,
+                 password: str | None, timeout: float = 30):
+        if username and not password:
+            raise ValueError("mail.username is set but EXAMDESK_MAIL__PASSWORD is not: "
+                             "set the SMTP password in the environment (never in a file)")
+        self.sender = sender
+        self._client = yagmail.SMTP(
+            user=username or sender, password=password, host=host, port=port,
+            smtp_ssl=security == "ssl", smtp_starttls=security == "starttls",
+            smtp_skip_login=not username, soft_email_validation=False, timeout=timeout,
+        )
+        self._client.set_logging(None)  # yagmail's log names recipients; ours does not
+        self._open = False
+
+    def open(self) -> None:
+        try:
+            self._client.login()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"cannot connect to SMTP server {self._client.host}:{self._client.port}: "
+                                f"{type(exc).__name__}: {exc}", temporary=True) from None
+        self._open = True
+
+    def send(self, message: EmailMessage, envelope_to: str) -> None:
+        """Envelope step by step, so a drop before DATA (safe to retry) is told apart from a
+        drop after the content went out (maybe delivered: never resent automatically)."""
+        if not self._open:
+            self.open()
+        smtp = self._client.smtp
+        stage = "envelope"
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(self.sender)
+            if code != 250:
+                smtp.rset()
+                raise DeliveryError(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}",
+                                    temporary=400 <= code < 500)
+            code, reply = smtp.rcpt(envelope_to)
+            if code not in (250, 251):
+                smtp.rset()
+                raise DeliveryError(f"{code} {reply.decode(errors='replace')}", temporary=400 <= code < 500)
+            stage = "data"
+            code, reply = smtp.data(bytes(message))
+            if code != 250:
+                raise DeliveryError(f"{code} {reply.decode(errors='replace')}", temporary=400 <= code < 500)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._open = False
+            raise DeliveryError(f"connection lost during {stage}: {exc}", temporary=True,
+                                maybe_delivered=stage == "data") from None
+        except smtplib.SMTPDataError as exc:
+            raise DeliveryError(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}",
+                                temporary=400 <= exc.smtp_code < 500) from None
+
+    def close(self) -> None:
+        if self._open:
+            self._client.close()
+        self._open = False

@@ -1,0 +1,260 @@
+"""The examdesk command line (Typer)."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import progress
+from .domain.calendar import CalendarError, parse_month
+from .domain.checklist import ChecklistError
+from .domain.tables import FatalDataError
+from .settings import ConfigError, Settings
+
+app = typer.Typer(help="examdesk: an assessment coordinator's school year, month by month.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="District file (default: config/district.yaml or $EXAMDESK_CONFIG).")]
+YearOpt = Annotated[Optional[str], typer.Option("--year", "-y", help="School year, e.g. 2026-27 (default: the current one).")]
+TodayOpt = Annotated[Optional[datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date (for planning and rehearsals).")]
+
+STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "ongoing": "cyan"}
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _load(config: Path | None, year: str | None, today: date | None = None):
+    from .services.bootstrap import App
+
+    try:
+        application = App.load(config, year, today)
+        _ = application.checklist
+        return application
+    except (ConfigError, ChecklistError, CalendarError) as exc:
+        _fail(str(exc))
+
+
+def prefect_environment(settings: Settings) -> None:
+    """Before Prefect is imported: local state under examdesk's folder, no telemetry."""
+    os.environ.setdefault("PREFECT_HOME", str(settings.state_dir / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log output.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    progress.use_terminal(True)
+
+
+def _print_problems(report_path: Path, limit: int = 15) -> None:
+    with report_path.open(encoding="utf-8") as fh:
+        problems = list(csv.DictReader(fh))
+    if not problems:
+        out.print("[green]input data: no problems[/]")
+        return
+    out.print(f"[yellow]input data: {len(problems)} problem(s); those rows were left out[/] (full list: {report_path})")
+    for p in problems[:limit]:
+        where = p["file"] + (f", row {p['row']}" if p["row"] else "") + (f", column {p['column']!r}" if p["column"] else "")
+        value = f" (value {p['value']!r})" if p["value"] else ""
+        out.print(f"  {where}: {p['problem']}{value}", highlight=False, markup=False)
+    if len(problems) > limit:
+        out.print(f"  … and {len(problems) - limit} more in {report_path}")
+
+
+@app.command()
+def run(
+    month: Annotated[str, typer.Argument(help="Month to run: september, sep or 2026-09.")],
+    year: YearOpt = None,
+    config: ConfigOpt = None,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again what was already sent (new messages).")] = False,
+    today: TodayOpt = None,
+) -> None:
+    """Run one month of the checklist as a Prefect flow: documents, packets, delivery, ledger."""
+    application = _load(config, year, today.date() if today else None)
+    try:
+        target = parse_month(month, None if "-" in month else application.school_year)
+    except CalendarError as exc:
+        _fail(str(exc))
+    prefect_environment(application.settings)
+    from .flows.month import month_flow
+    from .services.month import RenderingFailed
+
+    out.print(f"[bold]{application.settings.organisation.name}[/]: running {target} ({target.school_year.label})")
+    try:
+        summary = month_flow(month=target.key, school_year=target.school_year.label,
+                             config=str(application.settings.config_file), resend=resend,
+                             today=today.date() if today else None)
+    except FatalDataError as exc:
+        _fail("the input data cannot be used; nothing was generated or sent:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    except (RenderingFailed, ConfigError, ChecklistError, CalendarError, FileNotFoundError, ValueError) as exc:
+        _fail(f"{exc}\nnothing was sent.")
+    _print_problems(Path(summary["validation_report"]))
+    _print_summary(summary)
+    if summary["messages_failed"] or summary["messages_unknown"]:
+        raise typer.Exit(1)
+
+
+def _print_summary(s: dict) -> None:
+    t = Table(title=f"{s['month']} ({s['school_year']})", show_header=False)
+    for label, key in [("checklist tasks", "tasks"), ("  with documents", "document_tasks"),
+                       ("  reminders", "reminder_tasks"), ("  manual", "manual_tasks"),
+                       ("documents rendered", "documents_rendered"), ("documents already sent", "documents_already_sent"),
+                       ("messages sent", "messages_sent"), ("messages failed", "messages_failed"),
+                       ("messages unknown", "messages_unknown"), ("messages skipped (sent before)", "messages_skipped")]:
+        t.add_row(label, str(s[key]))
+    t.add_row("transport", s["transport"])
+    out.print(t)
+    if not s["documents_rendered"] and not s["messages_sent"] and s["documents_already_sent"]:
+        out.print("[cyan]Everything for this month was already sent; nothing new went out (use --resend to send again).[/]")
+    for note in s["notes"]:
+        out.print(f"note: {note}", highlight=False)
+    for e in s["errors"][:10]:
+        out.print(f"[red]delivery:[/] {e}", highlight=False)
+    out.print(f"tracker: {s['tracker']}")
+
+
+@app.command()
+def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
+    """Check the configuration, the checklist and every input table; generate and send nothing."""
+    from .services.data import load_district
+
+    application = _load(config, year)
+    out.print(f"config ok: {application.settings.config_file}")
+    out.print(f"checklist ok: {len(application.checklist)} tasks ({application.settings.checklist_path})")
+    try:
+        _, report = load_district(application.settings)
+    except FatalDataError as exc:
+        _fail("the input data cannot be used:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    t = Table("table", "file", "rows", "valid", "rejected", "problems")
+    for r in report.summary_rows():
+        t.add_row(r["table"], r["file"], str(r["rows"]), str(r["valid"]), str(r["rejected"]), str(r["problems"]))
+    out.print(t)
+    path = report.write_csv(application.settings.output_dir / "validation-report.csv")
+    _print_problems(path)
+    raise typer.Exit(1 if report.problems else 0)
+
+
+@app.command()
+def status(
+    month: Annotated[Optional[str], typer.Argument(help="Only this month (september, sep, 2026-09).")] = None,
+    year: YearOpt = None,
+    config: ConfigOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """Show the checklist with due dates, status (pending / done / overdue) and delivery counts."""
+    from .services.bootstrap import local_today
+    from .services.status import status_rows
+
+    application = _load(config, year)
+    day = today.date() if today else local_today(application.settings)
+    target = None
+    if month:
+        try:
+            target = parse_month(month, None if "-" in month else application.school_year)
+        except CalendarError as exc:
+            _fail(str(exc))
+    rows = status_rows(application, day, target)
+    t = Table("task", "when", "title", "owner", "due", "status", "sent", "failed", "pending",
+              title=f"{application.settings.organisation.name} — {target or application.school_year.label} (as of {day})")
+    for r in rows:
+        style = STATUS_STYLE.get(r["status"], "")
+        t.add_row(r["task_id"], r["when"], r["title"], r["owner"], r["due"], f"[{style}]{r['status']}[/]" if style else r["status"],
+                  str(r["sent"]), str(r["failed"]), str(r["pending"]))
+    out.print(t)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "pending", "overdue")}
+    out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@app.command()
+def mark(
+    task_id: Annotated[str, typer.Argument(help="Checklist task id, e.g. caaspp-nov-01.")],
+    state: Annotated[str, typer.Argument(help="done or pending.")] = "done",
+    note: Annotated[str, typer.Option("--note", help="A note kept with the status.")] = "",
+    year: YearOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Record a task as done (or pending again)."""
+    from .services.status import mark_task
+
+    if state not in ("done", "pending"):
+        _fail(f"state {state!r}: expected done or pending")
+    application = _load(config, year)
+    try:
+        mark_task(application, task_id, state, note)
+    except KeyError:
+        _fail(f"no task {task_id!r} in {application.settings.checklist_path}")
+    out.print(f"{task_id}: {state} ({application.school_year.label})")
+
+
+@app.command()
+def server(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the API and UI.")] = 4200,
+    config: ConfigOpt = None,
+) -> None:
+    """Start the Prefect server and UI (local SQLite under examdesk's state folder, telemetry off)."""
+    application = _load(config, None)
+    prefect_environment(application.settings)
+    out.print(f"Prefect UI: http://{host}:{port}  (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    out.print(f"In another shell: export PREFECT_API_URL=http://{host}:{port}/api")
+    os.execvp(sys.executable, [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)])
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    cron: Annotated[str, typer.Option(help="When to run (cron, district time zone). Default: 07:00 on "
+                                           "weekdays 1-7 of each month; the flow acts only on the first working day.")] = "0 7 1-7 * 1-5",
+) -> None:
+    """Create the scheduled month deployment and serve it (needs a Prefect server: PREFECT_API_URL)."""
+    application = _load(config, None)
+    prefect_environment(application.settings)
+    from prefect.schedules import Cron
+
+    from .flows.month import month_flow
+
+    tz = application.settings.organisation.time_zone
+    out.print(f"serving '{month_flow.name}/monthly': cron {cron!r} in {tz}, first working day only; Ctrl-C to stop")
+    month_flow.serve(name="monthly", schedules=[Cron(cron, timezone=tz, day_or=False)],
+                     parameters={"month": "current", "config": str(application.settings.config_file),
+                                 "only_first_working_day": True})
+
+
+@app.command()
+def history(
+    limit: Annotated[int, typer.Option(help="How many runs.")] = 20,
+    config: ConfigOpt = None,
+) -> None:
+    """List recent month flow runs from the Prefect API (name, month, state, start, duration)."""
+    application = _load(config, None)
+    prefect_environment(application.settings)
+    from .services.history import recent_runs
+
+    rows = recent_runs(limit)
+    t = Table("flow run", "month", "school year", "state", "start", "duration")
+    for r in rows:
+        t.add_row(r["name"], r["month"], r["school_year"], r["state"], r["start"], r["duration"])
+    out.print(t)
+    if not rows:
+        out.print("no month flow runs recorded yet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

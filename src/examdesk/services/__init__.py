@@ -1,0 +1,1 @@
+"""Services: the use cases the CLI and the Prefect flows share."""

@@ -1,0 +1,80 @@
+"""Load and validate the district's input tables."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..adapters.tables import TableReadError, read_table
+from ..domain.records import DistrictData, Site
+from ..domain.tables import PROVIDES, TABLE_ORDER, TABLES, FatalDataError, Problem, TableResult, validate_table
+from ..settings import Settings
+
+
+@dataclass
+class ValidationReport:
+    results: list[TableResult] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.results for p in r.problems]
+
+    def summary_rows(self) -> list[dict]:
+        return [{"table": r.spec.name, "file": r.file, "rows": r.total_rows, "valid": len(r.rows),
+                 "rejected": len(r.rejected_rows), "problems": len(r.problems)} for r in self.results]
+
+    @property
+    def rejected(self) -> int:
+        return sum(len(r.rejected_rows) for r in self.results)
+
+    def write_csv(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "row", "column", "value", "problem"])
+            for p in self.problems:
+                w.writerow([p.file, p.row if p.row is not None else "", p.column or "", p.value, p.message])
+        return path
+
+
+def load_district(settings: Settings) -> tuple[DistrictData, ValidationReport]:
+    """Read every table, check it row by row; stop only on a missing file or column.
+
+    All fatal problems (every missing file and column) are reported together.
+    """
+    sites = {s.id: Site(s.id, s.name, s.code, s.address) for s in settings.sites}
+    refs: dict[str, set[str]] = {"sites": set(sites)}
+    report = ValidationReport()
+    fatal: list[Problem] = []
+    rows: dict[str, list[dict]] = {}
+    for name in TABLE_ORDER:
+        path = settings.data_path(name)
+        shown = _display(path, settings)
+        if not path.is_file():
+            fatal.append(Problem(shown, None, None, "", f"file not found (setting data.{name})"))
+            continue
+        try:
+            header, raw_rows = read_table(path)
+            result = validate_table(TABLES[name], shown, header, raw_rows, refs)
+        except TableReadError as exc:
+            fatal.append(Problem(shown, None, None, "", str(exc).split(": ", 1)[-1]))
+            continue
+        except FatalDataError as exc:
+            fatal.extend(exc.problems)
+            continue
+        report.results.append(result)
+        rows[name] = result.rows
+        if name in PROVIDES:
+            ref_name, column = PROVIDES[name]
+            refs[ref_name] = {r[column] for r in result.rows}
+    if fatal:
+        raise FatalDataError(fatal)
+    return DistrictData.from_rows(sites, rows), report
+
+
+def _display(path: Path, settings: Settings) -> str:
+    try:
+        return str(path.relative_to(settings.base_dir.parent))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,116 @@
+"""Build the Word templates in templates/letters/ (python-docx; run: python templates/build_templates.py).
+
+The .docx files are committed; coordinators may edit them in Word afterwards. This script is
+the starting point for a new language: copy a WORDING entry and translate it.
+Jinja tags follow docxtpl: {{ var }}, {%p if %} paragraphs, {%tr for %} table rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+OUT = Path(__file__).resolve().parent / "letters"
+
+WORDING = {
+    "en": {
+        "dear": "Dear {{ guardian.name }},",
+        "intro": ("Each spring, California students take the state assessments of the California Assessment of "
+                  "Student Performance and Progress (CAASPP). This letter tells you which tests "
+                  "{{ student.name }} (grade {{ student.grade }}) will take at {{ site.name }} in the "
+                  "{{ school_year }} school year."),
+        "table": ("Test", "Scheduled"),
+        "no_tests": "No test sessions are scheduled for your child yet; the school will tell you the dates.",
+        "window": "Our school's testing window runs from {{ window.start }} to {{ window.end }}.",
+        "acc_yes": ("The supports and accommodations in your child's plan will be provided during testing: "
+                    "{{ accommodations|join(', ') }}."),
+        "acc_no": ("If your child has an IEP or Section 504 plan, the accommodations it lists are provided during "
+                   "testing. Ask us if you think your child needs a designated support."),
+        "exempt_title": "Requesting an exemption",
+        "exempt": ("You may ask in writing that your child be exempted from any or all parts of the CAASPP "
+                   "assessments. The request must be written, signed and dated by a parent or guardian, and is "
+                   "valid for the current school year ({{ school_year }}) only. Please send it to the school's "
+                   "test site coordinator, {{ contact.name }} ({{ contact.email }})."),
+        "questions": "If you have questions, please contact {{ contact.name }} at {{ contact.email }}.",
+        "closing": "Sincerely,",
+        "ref": "Student ID {{ student.id }} · {{ district.name }}",
+    },
+    "es": {
+        "dear": "Estimado/a {{ guardian.name }}:",
+        "intro": ("Cada primavera, los estudiantes de California toman las evaluaciones estatales del sistema "
+                  "California Assessment of Student Performance and Progress (CAASPP). Esta carta le informa "
+                  "qué pruebas tomará {{ student.name }} (grado {{ student.grade }}) en {{ site.name }} durante "
+                  "el año escolar {{ school_year }}."),
+        "table": ("Prueba", "Fecha prevista"),
+        "no_tests": "Todavía no hay sesiones programadas para su hijo/a; la escuela le avisará las fechas.",
+        "window": "El periodo de evaluación de nuestra escuela va del {{ window.start }} al {{ window.end }}.",
+        "acc_yes": ("Durante la evaluación se proporcionarán los apoyos y adaptaciones del plan de su hijo/a: "
+                    "{{ accommodations|join(', ') }}."),
+        "acc_no": ("Si su hijo/a tiene un IEP o un plan de la Sección 504, se proporcionarán las adaptaciones que "
+                   "indica. Consúltenos si cree que su hijo/a necesita un apoyo designado."),
+        "exempt_title": "Cómo solicitar una exención",
+        "exempt": ("Usted puede pedir por escrito que su hijo/a quede exento/a de una parte o de todas las "
+                   "evaluaciones CAASPP. La solicitud debe estar escrita, firmada y fechada por el padre, la madre "
+                   "o el tutor, y es válida solo para el año escolar actual ({{ school_year }}). Envíela al "
+                   "coordinador de evaluaciones de la escuela, {{ contact.name }} ({{ contact.email }})."),
+        "questions": "Si tiene preguntas, comuníquese con {{ contact.name }} en {{ contact.email }}.",
+        "closing": "Atentamente,",
+        "ref": "Identificación del estudiante {{ student.id }} · {{ district.name }}",
+    },
+}
+
+
+def build_parent_notification(lang: str, w: dict) -> Path:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+    head = doc.add_paragraph()
+    head.add_run("{{ district.name }}").bold = True
+    doc.add_paragraph("{{ site.name }}")
+    doc.add_paragraph("{{ letter_date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("{{ guardian.name }}")
+    doc.add_paragraph("{{ guardian.address }}")
+    doc.add_paragraph(w["dear"])
+    doc.add_paragraph(w["intro"])
+    doc.add_paragraph("{%p if tests %}")
+    table = doc.add_table(rows=4, cols=2)
+    table.style = "Table Grid"
+    table.cell(0, 0).text, table.cell(0, 1).text = w["table"]
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].runs[0].bold = True
+    table.cell(1, 0).text = "{%tr for t in tests %}"
+    table.cell(2, 0).text, table.cell(2, 1).text = "{{ t.name }}", "{{ t.dates }}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph(w["no_tests"])
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if window %}")
+    doc.add_paragraph(w["window"])
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if accommodations %}")
+    doc.add_paragraph(w["acc_yes"])
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph(w["acc_no"])
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading(w["exempt_title"], level=2)
+    doc.add_paragraph(w["exempt"])
+    doc.add_paragraph(w["questions"])
+    doc.add_paragraph(w["closing"])
+    doc.add_paragraph("{{ coordinator.name }}")
+    doc.add_paragraph("{{ coordinator.title }}, {{ district.name }}")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.text = w["ref"]
+    footer.runs[0].font.size = Pt(8)
+    path = OUT / f"parent_notification.{lang}.docx"
+    doc.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    for lang, wording in WORDING.items():
+        print("wrote", build_parent_notification(lang, wording))
