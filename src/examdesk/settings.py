@@ -235,8 +235,12 @@ class Settings(BaseSettings):
         return self.output_dir / "state"
 
     @property
+    def default_ledger_url(self) -> str:
+        return f"sqlite:///{self.state_dir / 'ledger.sqlite3'}"
+
+    @property
     def ledger_url(self) -> str:
-        return self.ledger.url or f"sqlite:///{self.state_dir / 'ledger.sqlite3'}"
+        return self.ledger.url or self.default_ledger_url
 
     def school_year(self, label: str | None = None, today: date | None = None) -> SchoolYearSettings:
         """The named school year; without a name, the one containing today, else the latest."""

@@ -77,8 +77,16 @@ class App:
     def email_templates_dir(self) -> Path:
         return self.settings.templates_dir / "email"
 
+    def private_dir(self, *parts: str) -> Path:
+        """A folder under output/, it and every folder above it up to output/ private."""
+        path = make_private_dir(self.settings.output_dir)
+        for part in parts:
+            path = make_private_dir(path / part)
+        return path
+
     def ledger(self) -> Ledger:
-        make_private_dir(self.settings.state_dir)
+        if self.settings.ledger_url == self.settings.default_ledger_url:
+            self.private_dir("state")
         return Ledger(self.settings.ledger_url)
 
     def transport(self, outbox_dir: Path) -> Transport:
@@ -102,7 +110,7 @@ class App:
         return lambda d: format_date(d, format=fmt, locale=locale)
 
     def run_dir(self, month_key: str) -> Path:
-        return make_private_dir(self.settings.output_dir / self.school_year.label / month_key)
+        return self.private_dir(self.school_year.label, month_key)
 
 
 def local_today(settings: Settings) -> date:

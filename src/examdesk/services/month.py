@@ -270,7 +270,7 @@ def deliver(plan: MonthPlan, packets: list[ReadyPacket]) -> DeliveryResult:
     if not packets:
         return result
     ledger = app.ledger()
-    transport = app.transport(app.settings.output_dir / "outbox" / plan.month.key)
+    transport = app.transport(app.private_dir("outbox", plan.month.key))
     result.transport = transport.name
     domain = app.settings.mail.sender.split("@", 1)[1]
     try:

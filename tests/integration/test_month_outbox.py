@@ -1,0 +1,153 @@
+"""A whole month through the services with the outbox transport: documents, packets, ledger."""
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import edit_config
+from examdesk.adapters.ledger import Ledger
+from examdesk.services import month as svc
+from examdesk.settings import load_settings
+from helpers import attachments, docx_text, read_outbox, run_month
+
+
+def student_names(data_dir: Path) -> dict[str, str]:
+    with (data_dir / "students.csv").open(encoding="utf-8") as fh:
+        return {r["student_id"]: f"{r['first_name']} {r['last_name']}" for r in csv.DictReader(fh)}
+
+
+def test_february_sends_one_packet_per_guardian_with_their_own_letters(district, tmp_path):
+    summary = run_month(district, "february")
+    settings = load_settings(district)
+    names = student_names(tmp_path / "data")
+    messages = read_outbox(settings.output_dir, "2027-02")
+    letters = [m for m in messages if list(m.iter_attachments())]
+    digests = [m for m in messages if not list(m.iter_attachments())]
+    assert summary["documents_rendered"] == 300  # 302 rows, 2 rejected by validation
+    assert summary["messages_sent"] == len(messages) == len(letters) + len(digests)
+    assert sum(len(attachments(m)) for m in letters) == 300
+    assert summary["validation_problems"] == 3
+    seen_students = set()
+    for msg in letters:
+        assert re.fullmatch(r"<[0-9a-f]{32}@mesaverde\.example\.org>", msg["Message-ID"])
+        guardian = msg["To"].addresses[0].display_name
+        for filename, content in attachments(msg):
+            sid = re.search(r"_(\d{10})_", filename).group(1)
+            text = docx_text(content)
+            assert names[sid] in text, filename
+            assert f"Student ID {sid}" in text or f"estudiante {sid}" in text
+            assert guardian in text
+            assert [s for s in names if s != sid and s in text] == []  # no other student's id
+            # no other student's name (a guardian may share a name with some student)
+            others = [n for s, n in names.items()
+                      if s != sid and n in text and n not in names[sid] and n not in guardian]
+            assert not others, (filename, others)
+            seen_students.add(sid)
+            assert "{{" not in text and "{%" not in text
+    assert len(seen_students) == 300
+    # no student names in any subject line
+    for msg in messages:
+        assert not any(n in msg["Subject"] for n in names.values())
+
+
+def test_letters_follow_the_family_language(district):
+    run_month(district, "february")
+    settings = load_settings(district)
+    spanish = english_fallback = 0
+    for msg in read_outbox(settings.output_dir, "2027-02"):
+        for filename, content in attachments(msg):
+            text = docx_text(content)
+            if filename.endswith("_es.docx"):
+                spanish += 1
+                assert "Cómo solicitar una exención" in text and msg["Subject"].endswith("(febrero 2027)")
+            else:
+                english_fallback += 1
+                assert "Requesting an exemption" in text
+    assert spanish > 50 and english_fallback > 100
+
+
+def test_rerun_sends_nothing_twice_and_resend_is_explicit(district):
+    first = run_month(district, "february")
+    second = run_month(district, "february")
+    assert second["messages_sent"] == 0 and second["documents_rendered"] == 0
+    assert second["documents_already_sent"] == first["documents_rendered"] + 34  # 300 letters + 34 digest items
+    settings = load_settings(district)
+    assert len(read_outbox(settings.output_dir, "2027-02")) == first["messages_sent"]
+    third = run_month(district, "february", resend=True)
+    assert third["messages_sent"] == first["messages_sent"]
+    assert len(read_outbox(settings.output_dir, "2027-02")) == 2 * first["messages_sent"]
+
+
+def test_a_new_student_after_a_run_gets_only_their_letter(district, tmp_path):
+    run_month(district, "february")
+    data = tmp_path / "data"
+    with (data / "students.csv").open("a", encoding="utf-8") as fh:
+        fh.write("9199999999,Nova,Late,4,LIN,2017-05-05,Spanish,N,,N,N,,\n")
+    with (data / "guardians.csv").open("a", encoding="utf-8") as fh:
+        fh.write("G77777,9199999999,Vera,Late,vera.late@example.org,Mother,Spanish,Y,\n")
+    again = run_month(district, "february")
+    assert again["documents_rendered"] == 1 and again["messages_sent"] == 1
+
+
+def test_hostile_names_are_escaped_in_the_letter(district, tmp_path):
+    data = tmp_path / "data"
+    text = (data / "guardians.csv").read_text(encoding="utf-8").splitlines()
+    header, first = text[0], text[1].split(",")
+    first[2], first[3] = '"O\'Brien & Sons <Jr>"', '"Zoë ""Quote"" 🙂"'
+    (data / "guardians.csv").write_text("\n".join([header, ",".join(first), *text[2:]]) + "\n", encoding="utf-8")
+    run_month(district, "february")
+    settings = load_settings(district)
+    target = [m for m in read_outbox(settings.output_dir, "2027-02") if "O'Brien & Sons <Jr>" in str(m["To"])]
+    assert len(target) == 1
+    body = docx_text(attachments(target[0])[0][1])
+    assert 'O\'Brien & Sons <Jr> Zoë "Quote" 🙂' in body
+
+
+def test_every_month_of_the_year_runs(district):
+    settings = load_settings(district)
+    totals = {}
+    for month in ["july", "august", "september", "october", "november", "december", "january", "february",
+                  "march", "april", "may", "june"]:
+        summary = run_month(district, month)
+        assert summary["messages_failed"] == 0, month
+        assert summary["tasks"] > 0 and summary["messages_sent"] > 0, month
+        totals[summary["month"]] = summary
+    assert totals["2027-02"]["documents_rendered"] == 300
+    assert all(s["documents_rendered"] == 0 for k, s in totals.items() if k != "2027-02")
+    # PARCC phase tasks land in the testing months
+    assert totals["2027-05"]["tasks"] > totals["2026-10"]["tasks"]
+    ledger = Ledger(settings.ledger_url)
+    try:
+        statuses = ledger.task_statuses("2026-27")
+        assert statuses["caaspp-feb-05"]["status"] == "done"
+        assert len({m["month"] for m in ledger.messages("2026-27")}) == 12
+    finally:
+        ledger.dispose()
+
+
+def test_broken_template_stops_before_any_email(district, tmp_path):
+    import shutil
+    from docx import Document
+
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates", templates)
+    path = templates / "letters" / "parent_notification.en.docx"
+    doc = Document(path)
+    doc.add_paragraph("{{ student.shoe_size }}")
+    doc.save(path)
+    edit_config(district, templates=str(templates))
+    plan = svc.prepare_month(district, "february", "2026-27")
+    with pytest.raises(svc.RenderingFailed, match="parent_notification.en.docx.*shoe_size"):
+        for batch in svc.batches(plan.jobs):
+            svc.render_batch(plan, batch)
+    settings = load_settings(district)
+    assert not (settings.output_dir / "outbox").exists()
+
+
+def test_output_folders_are_private(district):
+    run_month(district, "february")
+    settings = load_settings(district)
+    for folder in (settings.output_dir, settings.output_dir / "2026-27" / "2027-02", settings.state_dir):
+        assert folder.stat().st_mode & 0o077 == 0, folder

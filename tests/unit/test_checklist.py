@@ -1,0 +1,116 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from examdesk.domain.calendar import Month, SchoolYear, WorkingCalendar
+from examdesk.domain.checklist import ChecklistError, check_events, parse_checklist, tasks_for_month
+from examdesk.domain.due_rules import DueContext, DueRuleError, parse_due_rule
+from examdesk.domain.roles import CATEGORIES
+from examdesk.services.generators import GENERATORS
+
+REPO = Path(__file__).resolve().parents[2]
+SY = SchoolYear(2026)
+CTX = DueContext(SY, WorkingCalendar(), {"testing_window_start": date(2027, 4, 12),
+                                          "testing_window_end": date(2027, 5, 28)})
+
+
+def shipped():
+    raw = yaml.safe_load((REPO / "config" / "checklist.yaml").read_text(encoding="utf-8"))
+    return parse_checklist(raw, source="checklist.yaml", generators=GENERATORS)
+
+
+def task(**over):
+    base = {"id": "t1", "month": "july", "title": "Do it", "category": "communication",
+            "owner": "district_coordinator", "action": "reminder"}
+    base.update(over)
+    return base
+
+
+# ---- due rules -------------------------------------------------------------------------------
+def test_fixed_date_lands_in_the_right_calendar_year():
+    assert parse_due_rule("July 1").resolve(CTX, None).day == date(2026, 7, 1)
+    assert parse_due_rule("December 1").resolve(CTX, None).day == date(2026, 12, 1)
+    assert parse_due_rule("Mar 15").resolve(CTX, None).day == date(2027, 3, 15)
+
+
+def test_end_of_month_uses_the_task_month():
+    assert parse_due_rule("end of month").resolve(CTX, Month(2027, 2)).day == date(2027, 2, 28)
+
+
+def test_offsets_from_events():
+    assert parse_due_rule("2 weeks before testing_window_start").resolve(CTX, None).day == date(2027, 3, 29)
+    assert parse_due_rule("1 week after testing_window_end").resolve(CTX, None).day == date(2027, 6, 4)
+    assert parse_due_rule("2 months before testing_window_start").resolve(CTX, None).day == date(2027, 2, 12)
+    assert parse_due_rule("on testing_window_end").resolve(CTX, None).day == date(2027, 5, 28)
+    # 3 working days after Fri May 28 with an empty holiday calendar: Jun 2
+    assert parse_due_rule("3 working days after testing_window_end").resolve(CTX, None).day == date(2027, 6, 2)
+
+
+def test_unknown_event_date_waits():
+    due = parse_due_rule("20 working days after results_received").resolve(CTX, None)
+    assert due.day is None and due.waiting_for == "results_received"
+
+
+@pytest.mark.parametrize("text", ["soonish", "Julember 4", "February 30", "3 fortnights after x"])
+def test_bad_due_rules_name_the_text(text):
+    with pytest.raises(DueRuleError, match="due"):
+        parse_due_rule(text)
+
+
+# ---- the shipped checklist ---------------------------------------------------------------------
+def test_shipped_checklist_covers_every_month_ongoing_and_parcc_phases():
+    ck = shipped()
+    months = {t.month for t in ck if t.month}
+    assert months == set(range(1, 13))
+    phases = {t.phase for t in ck if t.phase}
+    assert phases == {"ongoing", "before", "during", "after"}
+    assert sum(1 for t in ck if t.phase == "ongoing") == 15  # seed 003 lists 15 ongoing tasks
+    assert {t.category for t in ck} <= set(CATEGORIES)
+    feb = [t for t in ck if t.month == 2]
+    assert any(t.action == "parent_notification" and t.recipients == ("guardians",) for t in feb)
+
+
+def test_shipped_checklist_events_are_known():
+    check_events(shipped(), ["testing_window_start", "testing_window_end", "results_received"], source="x")
+
+
+def test_phase_tasks_fall_in_the_month_of_their_due_date():
+    ck = shipped()
+    march = [pt.task.id for pt in tasks_for_month(ck, Month(2027, 3), CTX, (date(2027, 4, 12), date(2027, 5, 28)))]
+    assert "parcc-before-06" in march  # 1 month before Apr 12 -> Mar 12
+    assert "parcc-before-14" in march  # 2 weeks before -> Mar 29
+    assert "parcc-during-01" not in march
+    may = [pt.task.id for pt in tasks_for_month(ck, Month(2027, 5), CTX, (date(2027, 4, 12), date(2027, 5, 28)))]
+    assert "parcc-during-01" in may and "parcc-after-01" in may
+
+
+# ---- validation errors name the task -----------------------------------------------------------
+@pytest.mark.parametrize("override,message", [
+    ({"action": "fax_machine"}, "task 't1': unknown action/generator 'fax_machine'"),
+    ({"owner": "janitor"}, "task 't1': unknown owner role 'janitor'"),
+    ({"month": "smarch"}, "task 't1': bad month 'smarch'"),
+    ({"category": "vibes"}, "task 't1': unknown category 'vibes'"),
+    ({"recipients": ["aliens"]}, "task 't1': unknown recipient role or group 'aliens'"),
+    ({"due": "whenever"}, "task 't1': due 'whenever'"),
+    ({"month": None}, "task 't1': missing 'month'"),
+    ({"action": "parent_notification"}, "task 't1': generator 'parent_notification' needs 'recipients'"),
+])
+def test_bad_task_is_named(override, message):
+    with pytest.raises(ChecklistError) as exc:
+        parse_checklist([task(**override)], source="config/checklist.yaml", generators=GENERATORS)
+    assert any(message in p for p in exc.value.problems), exc.value.problems
+    assert "config/checklist.yaml" in str(exc.value)
+
+
+def test_duplicate_id_is_named_with_both_positions():
+    with pytest.raises(ChecklistError) as exc:
+        parse_checklist([task(), task(title="again")], source="c.yaml", generators=GENERATORS)
+    assert exc.value.problems == ["task 't1': duplicate id (also task #1)"]
+
+
+def test_all_problems_are_reported_at_once():
+    with pytest.raises(ChecklistError) as exc:
+        parse_checklist([task(id="a", owner="x"), task(id="b", action="y")], source="c.yaml", generators=GENERATORS)
+    assert len(exc.value.problems) == 2

@@ -1,0 +1,70 @@
+from datetime import date
+
+from examdesk.domain.documents import group_into_packets, safe_filename
+from examdesk.domain.letters import Organisation, choose_language, parent_notification_jobs
+from examdesk.domain.records import DistrictData, Site
+
+ORG = Organisation("Test USD", "00-00000", "Cora Ordinator", "cora@district.example.org")
+
+
+def district(**extra_rows):
+    student = lambda sid, first, lang="English": {
+        "student_id": sid, "first_name": first, "last_name": "Doe", "grade": 5, "site_id": "A",
+        "birth_date": date(2016, 1, 1), "home_language": {"English": "en", "Spanish": "es", "Vietnamese": "vi"}[lang]}
+    rows = {
+        "students": [student("1", "Ann"), student("2", "Ben", "Spanish"), student("3", "Cai", "Vietnamese"),
+                     student("4", "Dee")],
+        "guardians": [
+            {"guardian_id": "G1", "student_id": "1", "first_name": "Pat", "last_name": "Doe", "email": "pat@example.org", "primary_contact": True},
+            {"guardian_id": "G1", "student_id": "4", "first_name": "Pat", "last_name": "Doe", "email": "pat@example.org", "primary_contact": True},
+            {"guardian_id": "G2", "student_id": "1", "first_name": "Sam", "last_name": "Doe", "email": "sam@example.org"},
+            {"guardian_id": "G3", "student_id": "2", "first_name": "Rosa", "last_name": "Ruiz", "email": "rosa@example.com", "preferred_language": "es"},
+            {"guardian_id": "G4", "student_id": "3", "first_name": "Lan", "last_name": "Vo", "email": "lan@example.com", "preferred_language": "vi"},
+        ],
+    }
+    rows.update(extra_rows)
+    return DistrictData.from_rows({"A": Site("A", "Alpha School")}, rows)
+
+
+def jobs(data):
+    return parent_notification_jobs(data, ORG, task_id="feb-05", school_year="2026-27", month_key="2027-02",
+                                    letter_date=date(2027, 2, 1), available_languages={"en", "es"},
+                                    formatter_for=lambda lang: lambda d: d.isoformat())
+
+
+def test_one_letter_per_student_to_the_primary_guardian():
+    js = jobs(district())
+    assert [(j.student_id, j.recipient.email) for j in js] == [
+        ("1", "pat@example.org"), ("2", "rosa@example.com"), ("3", "lan@example.com"), ("4", "pat@example.org")]
+
+
+def test_language_from_family_with_english_fallback_noted():
+    by_student = {j.student_id: j for j in jobs(district())}
+    assert by_student["2"].language == "es" and by_student["2"].note is None
+    assert by_student["3"].language == "en"
+    assert by_student["3"].note == "no Vietnamese template; sent in English"
+    assert choose_language(None, {"en"}) == ("en", None)
+
+
+def test_siblings_share_one_packet_per_guardian():
+    packets = group_into_packets(jobs(district()))
+    pat = [p for p in packets if p.recipient.email == "pat@example.org"]
+    assert len(pat) == 1 and [j.student_id for j in pat[0].jobs] == ["1", "4"]
+    assert len(packets) == 3
+
+
+def test_letter_context_holds_only_its_own_student():
+    for job in jobs(district()):
+        assert job.context["student"]["id"] == job.student_id
+        assert job.student_id in job.doc_key and job.recipient.key in job.doc_key
+
+
+def test_idempotency_key_is_stable_and_changes_with_documents():
+    a = group_into_packets(jobs(district()))
+    b = group_into_packets(jobs(district()))
+    assert [p.idempotency_key("2026-27", "2027-02") for p in a] == [p.idempotency_key("2026-27", "2027-02") for p in b]
+    assert a[0].idempotency_key("2026-27", "2027-02") != a[0].idempotency_key("2026-27", "2027-02", "resend-9")
+
+
+def test_safe_filename_is_ascii():
+    assert safe_filename("Nguyễn Thảo / <O'Brien & Sons>.docx") == "Nguyen_Thao_O_Brien_Sons_.docx"

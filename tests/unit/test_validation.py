@@ -1,0 +1,109 @@
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from examdesk.domain.tables import FatalDataError
+from examdesk.services.data import load_district
+from examdesk.settings import load_settings
+
+
+def rewrite_csv(path: Path, edit) -> None:
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    header = list(rows[0])
+    rows, header = edit(rows, header)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_demo_data_problems_are_listed_and_valid_rows_go_on(district):
+    data, report = load_district(load_settings(district))
+    problems = [(Path(p.file).name, p.row, p.column, p.value) for p in report.problems]
+    assert ("students.csv", 302, "site_id", "WHS") in problems
+    assert ("students.csv", 303, "birth_date", "2016-02-30") in problems
+    assert ("guardians.csv", 493, "email", "teresa.quiroz@example") in problems
+    assert len(data.students) == 300 and len(data.staff) == 40
+
+
+def test_each_kind_of_bad_row(district, tmp_path):
+    settings = load_settings(district)
+    students = settings.data_path("students")
+
+    def edit(rows, header):
+        rows[0]["grade"] = "third"
+        rows[1]["english_learner"] = "maybe"
+        rows[2]["student_id"] = rows[3]["student_id"]  # duplicate id
+        rows[4]["first_name"] = ""
+        rows[5]["home_language"] = "Klingon"
+        return rows, header
+
+    rewrite_csv(students, edit)
+    data, report = load_district(settings)
+    found = {(p.row, p.column): p.message for p in report.problems if p.file.endswith("students.csv")}
+    assert "whole number" in found[(2, "grade")]
+    assert "Y or N" in found[(3, "english_learner")]
+    assert found[(5, "student_id")] == "duplicate student_id (first seen on row 4)"
+    assert found[(6, "first_name")] == "is required"
+    assert "not a known language" in found[(7, "home_language")]
+    # a guardian of a rejected student is rejected too, naming the reference
+    rejected_ids = {"9100000037"}  # row 2's student
+    assert rejected_ids.isdisjoint(s.student_id for s in data.students)
+    assert any(p.column == "student_id" and "unknown student" in p.message for p in report.problems
+               if p.file.endswith("guardians.csv"))
+
+
+def test_missing_required_column_stops_before_anything(district):
+    settings = load_settings(district)
+    rewrite_csv(settings.data_path("staff"), lambda rows, header: (
+        [{k: v for k, v in r.items() if k != "email"} for r in rows], [h for h in header if h != "email"]))
+    with pytest.raises(FatalDataError) as exc:
+        load_district(settings)
+    [problem] = exc.value.problems
+    assert problem.file.endswith("staff.csv") and problem.column == "email" and problem.row == 1
+    assert "required column is missing" in problem.message
+
+
+def test_missing_files_are_all_reported(district):
+    settings = load_settings(district)
+    settings.data_path("sessions").unlink()
+    settings.data_path("results").unlink()
+    with pytest.raises(FatalDataError) as exc:
+        load_district(settings)
+    text = str(exc.value)
+    assert "sessions.csv: file not found (setting data.sessions)" in text
+    assert "results.csv: file not found (setting data.results)" in text
+
+
+def test_xlsx_tables_load_like_csv(district):
+    from conftest import edit_config
+
+    settings = load_settings(district)
+    src = settings.data_path("staff")
+    with src.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    ws.append(["S999", "Bad", "Row", "nobody", "test_administrator", "LIN", ""])
+    xlsx = src.with_suffix(".xlsx")
+    wb.save(xlsx)
+    edit_config(district, data__staff="staff.xlsx")
+    data, report = load_district(load_settings(district))
+    assert len(data.staff) == 40
+    assert data.staff_by_id["S002"].full_name == "Marcus O'Neill"
+    bad = [p for p in report.problems if p.file.endswith("staff.xlsx")]
+    assert [(p.row, p.column, p.value) for p in bad] == [(len(rows) + 1, "email", "nobody")]
+
+
+def test_validation_report_file_lists_every_problem(district, tmp_path):
+    _, report = load_district(load_settings(district))
+    path = report.write_csv(tmp_path / "report.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(report.problems) == 3
+    assert set(rows[0]) == {"file", "row", "column", "value", "problem"}
