@@ -99,5 +99,9 @@ def prefect_harness(tmp_path_factory):
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from prefect.testing.utilities import prefect_test_harness
 
+    import logging
+
     with prefect_test_harness(server_startup_timeout=120):
         yield
+        # Prefect's console handler may still point at a stream pytest has closed by now.
+        logging.raiseExceptions = False

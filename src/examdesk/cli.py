@@ -33,7 +33,7 @@ STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "on
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -69,11 +69,11 @@ def _print_problems(report_path: Path, limit: int = 15) -> None:
     if not problems:
         out.print("[green]input data: no problems[/]")
         return
-    out.print(f"[yellow]input data: {len(problems)} problem(s); those rows were left out[/] (full list: {report_path})")
+    out.print(f"[yellow]input data: {len(problems)} problem(s); those rows were left out[/] (full list: {report_path})", soft_wrap=True)
     for p in problems[:limit]:
         where = p["file"] + (f", row {p['row']}" if p["row"] else "") + (f", column {p['column']!r}" if p["column"] else "")
         value = f" (value {p['value']!r})" if p["value"] else ""
-        out.print(f"  {where}: {p['problem']}{value}", highlight=False, markup=False)
+        out.print(f"  {where}: {p['problem']}{value}", highlight=False, markup=False, soft_wrap=True)
     if len(problems) > limit:
         out.print(f"  … and {len(problems) - limit} more in {report_path}")
 
@@ -124,10 +124,10 @@ def _print_summary(s: dict) -> None:
     if not s["documents_rendered"] and not s["messages_sent"] and s["documents_already_sent"]:
         out.print("[cyan]Everything for this month was already sent; nothing new went out (use --resend to send again).[/]")
     for note in s["notes"]:
-        out.print(f"note: {note}", highlight=False)
+        out.print(f"note: {note}", highlight=False, soft_wrap=True)
     for e in s["errors"][:10]:
         out.print(f"[red]delivery:[/] {e}", highlight=False)
-    out.print(f"tracker: {s['tracker']}")
+    out.print(f"tracker: {s['tracker']}", soft_wrap=True)
 
 
 @app.command()
@@ -171,8 +171,15 @@ def status(
         except CalendarError as exc:
             _fail(str(exc))
     rows = status_rows(application, day, target)
-    t = Table("task", "when", "title", "owner", "due", "status", "sent", "failed", "pending",
-              title=f"{application.settings.organisation.name} — {target or application.school_year.label} (as of {day})")
+    t = Table(title=f"{application.settings.organisation.name} — {target or application.school_year.label} (as of {day})")
+    t.add_column("task", no_wrap=True)
+    t.add_column("when")
+    t.add_column("title", ratio=1, min_width=20)
+    t.add_column("owner")
+    t.add_column("due", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    for name in ("sent", "failed", "pending"):
+        t.add_column(name, justify="right")
     for r in rows:
         style = STATUS_STYLE.get(r["status"], "")
         t.add_row(r["task_id"], r["when"], r["title"], r["owner"], r["due"], f"[{style}]{r['status']}[/]" if style else r["status"],

@@ -1,0 +1,99 @@
+"""The examdesk command line, as a coordinator uses it."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from examdesk.cli import app
+
+runner = CliRunner(env={"COLUMNS": "200"})
+COMMANDS = ["run", "validate", "status", "mark", "server", "serve", "history"]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_on_every_command(command):
+    result = runner.invoke(app, [command, "--help"] if command else ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_validate_reports_each_problem_with_file_row_column(district):
+    result = runner.invoke(app, ["validate", "--config", str(district)])
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "checklist ok: 143 tasks" in out
+    assert "students.csv, row 302, column 'site_id': refers to an unknown site" in out
+    assert "guardians.csv, row 493, column 'email': is not an email address (value 'teresa.quiroz@example')" in out
+
+
+def test_config_error_is_one_clear_line(district):
+    district.write_text(district.read_text(encoding="utf-8").replace("port: 587", "port: lots"), encoding="utf-8")
+    result = runner.invoke(app, ["status", "--config", str(district)])
+    assert result.exit_code == 2
+    assert "mail.port" in result.output and "district.yaml" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_month_is_refused(district):
+    result = runner.invoke(app, ["run", "smarch", "--config", str(district)])
+    assert result.exit_code == 2
+    assert "month 'smarch'" in " ".join(result.output.split())
+
+
+def test_status_and_mark(district):
+    result = runner.invoke(app, ["status", "november", "--config", str(district), "--today", "2026-12-02"])
+    assert result.exit_code == 0, result.output
+    assert "caaspp-nov-01" in result.output and "overdue" in result.output
+    assert runner.invoke(app, ["mark", "caaspp-nov-01", "done", "--note", "windows set in TOMS",
+                               "--config", str(district)]).exit_code == 0
+    result = runner.invoke(app, ["status", "2026-11", "--config", str(district), "--today", "2026-12-02"])
+    line = next(l for l in result.output.splitlines() if "caaspp-nov-01" in l)
+    assert "done" in line
+    bad = runner.invoke(app, ["mark", "no-such-task", "--config", str(district)])
+    assert bad.exit_code == 2 and "no task 'no-such-task'" in bad.output
+
+
+@pytest.mark.prefect
+def test_run_then_rerun_then_status(prefect_harness, district):
+    first = runner.invoke(app, ["run", "feb", "--config", str(district), "--today", "2027-01-20"])
+    assert first.exit_code == 0, first.output
+    out = " ".join(first.output.split())
+    assert "documents rendered │ 300" in out
+    assert "no Vietnamese template; sent in English" in out
+    assert "tracker:" in out
+    second = runner.invoke(app, ["run", "2027-02", "--config", str(district), "--today", "2027-01-20"])
+    assert second.exit_code == 0
+    assert "nothing new went out" in " ".join(second.output.split())
+    status = runner.invoke(app, ["status", "feb", "--config", str(district), "--today", "2027-01-20"])
+    line = next(l for l in status.output.splitlines() if "caaspp-feb-05" in l)
+    assert "done" in line and "300" in line
+    history = runner.invoke(app, ["history", "--config", str(district)])
+    assert history.exit_code == 0 and "2027-02" in history.output
+
+
+def test_console_script_runs_a_month_with_no_servers(district, tmp_path):
+    """The installed `examdesk` command in a fresh process: temporary Prefect server, outbox, SQLite."""
+    exe = shutil.which("examdesk", path=str(Path(sys.executable).parent)) or "examdesk"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EXAMDESK_"))}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    proc = subprocess.run([exe, "run", "july", "--config", str(district), "--today", "2026-07-01"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "messages sent" in proc.stdout
+    eml = list((tmp_path / "output" / "outbox" / "2026-07").glob("*.eml"))
+    assert len(eml) > 0
+    tracker = tmp_path / "output" / "2026-27" / "tracker.xlsx"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tracker)
+    assert wb.sheetnames == ["Checklist", "Deliveries"]
+    ws = wb["Checklist"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    ids = [c.value for c in ws["A"][1:]]
+    assert "caaspp-jul-01" in ids and len(ids) == 143
+    assert wb["Deliveries"].max_row - 1 == len(eml)

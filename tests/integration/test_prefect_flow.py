@@ -1,0 +1,64 @@
+"""Real Prefect flow runs against one temporary Prefect server for the session."""
+
+import csv
+from datetime import date
+
+import pytest
+
+pytestmark = pytest.mark.prefect
+
+
+def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harness, district, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from examdesk.flows.month import month_flow
+    from examdesk.services.history import recent_runs
+
+    summary = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20))
+    assert summary["documents_rendered"] == 300 and summary["messages_failed"] == 0
+    again = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20))
+    assert again["messages_sent"] == 0 and again["documents_already_sent"] > 300
+
+    with (tmp_path / "data" / "students.csv").open(encoding="utf-8") as fh:
+        students = list(csv.DictReader(fh))
+    with (tmp_path / "data" / "guardians.csv").open(encoding="utf-8") as fh:
+        guardians = list(csv.DictReader(fh))
+    personal = {s["last_name"] for s in students} | {g["email"] for g in guardians} | {s["student_id"] for s in students}
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"])))
+        runs = client.read_flow_runs()
+    assert {a.key for a in artifacts} == {"examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"}
+    summary_md = next(a.data for a in artifacts if a.key.endswith("summary"))
+    assert "documents rendered | 300" in summary_md
+    for artifact in artifacts:
+        text = str(artifact.data)
+        assert not [p for p in personal if len(p) > 3 and p in text], artifact.key
+    for run in runs:  # parameters are identifiers only
+        assert set(run.parameters) <= {"month", "school_year", "config", "resend", "today", "only_first_working_day"}
+    history = recent_runs(10)
+    assert [r["month"] for r in history[:2]] == ["2027-02", "2027-02"]
+    assert all(r["state"] == "Completed" for r in history[:2])
+
+
+def test_bad_input_fails_the_flow_run_before_anything_is_sent(prefect_harness, district, tmp_path):
+    from examdesk.domain.tables import FatalDataError
+    from examdesk.flows.month import month_flow
+
+    staff = tmp_path / "data" / "staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    staff.write_text("\n".join(l.rsplit(",", 3)[0] for l in lines) + "\n", encoding="utf-8")  # drop role,site,phone
+    with pytest.raises(FatalDataError, match="staff.csv, row 1, column 'role': required column is missing"):
+        month_flow(month="2027-02", school_year="2026-27", config=str(district))
+    assert not (tmp_path / "output" / "outbox").exists()
+
+
+def test_scheduled_run_acts_only_on_the_first_working_day(prefect_harness, district):
+    from examdesk.flows.month import month_flow
+
+    skipped = month_flow(month="current", config=str(district), today=date(2026, 11, 24), only_first_working_day=True)
+    assert skipped == {"skipped": True, "month": "2026-11"}
+    ran = month_flow(month="current", config=str(district), today=date(2026, 11, 2), only_first_working_day=True)
+    assert ran["month"] == "2026-11" and ran["messages_sent"] > 0
