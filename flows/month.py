@@ -59,7 +59,7 @@ def publish(plan: svc.MonthPlan, summary: dict) -> None:
         lines += ["", "## Notes", *[f"- {n}" for n in summary["notes"]]]
     create_markdown_artifact(key=artifact_key(plan.school_year, plan.month.key, "summary"),
                              markdown="\n".join(lines), description="Month summary (counts only)")
-    rows = status_rows(plan.app, plan.today, plan.month)
+    rows = status_rows(plan.app, plan.today, plan.month, plan.data)
     create_table_artifact(key=artifact_key(plan.school_year, plan.month.key, "tasks"),
                           table=[{k: r[k] for k in ("task_id", "owner", "due", "status", "sent", "failed", "pending")}
                                  for r in rows],

@@ -178,12 +178,11 @@ def status(
     t.add_column("owner")
     t.add_column("due", no_wrap=True)
     t.add_column("status", no_wrap=True)
-    for name in ("sent", "failed", "pending"):
-        t.add_column(name, justify="right")
+    t.add_column("sent/failed/pending", justify="right", no_wrap=True)
     for r in rows:
         style = STATUS_STYLE.get(r["status"], "")
-        t.add_row(r["task_id"], r["when"], r["title"], r["owner"], r["due"], f"[{style}]{r['status']}[/]" if style else r["status"],
-                  str(r["sent"]), str(r["failed"]), str(r["pending"]))
+        t.add_row(r["task_id"], r["when"], r["title"], r["owner"], r["due"],
+                  f"[{style}]{r['status']}[/]" if style else r["status"], f"{r['sent']}/{r['failed']}/{r['pending']}")
     out.print(t)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "pending", "overdue")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items()))

@@ -44,10 +44,12 @@ class OutgoingMail:
 class DeliveryError(Exception):
     """A message was not delivered. ``temporary``: worth retrying later."""
 
-    def __init__(self, message: str, *, temporary: bool, maybe_delivered: bool = False):
+    def __init__(self, message: str, *, temporary: bool, maybe_delivered: bool = False,
+                 connection_failed: bool = False):
         super().__init__(message)
         self.temporary = temporary
         self.maybe_delivered = maybe_delivered
+        self.connection_failed = connection_failed  # could not (re)connect: later messages would fail too
 
 
 def compose(mail: OutgoingMail, *, sender: str, sender_name: str, reply_to: str | None = None,
@@ -134,7 +136,7 @@ class SmtpTransport:
             self._client.login()
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"cannot connect to SMTP server {self._client.host}:{self._client.port}: "
-                                f"{type(exc).__name__}: {exc}", temporary=True) from None
+                                f"{type(exc).__name__}: {exc}", temporary=True, connection_failed=True) from None
         self._open = True
 
     def send(self, message: EmailMessage, envelope_to: str) -> None:

@@ -282,10 +282,15 @@ def deliver(plan: MonthPlan, packets: list[ReadyPacket]) -> DeliveryResult:
                                   recipient_name=rp.packet.recipient.name, subject=rp.subject,
                                   attachments=[n for n, _ in rp.attachments], message_id=f"{rp.key}@{domain}",
                                   doc_keys=doc_keys)
+        connection_error: DeliveryError | None = None
         opened = False
         for rp in track(packets, f"sending {len(packets)} message(s) via {transport.name}"):
             if not ledger.claim(rp.key):
                 result.states["skipped"] += 1  # sent already, or another run holds it
+                continue
+            if connection_error is not None:  # the server is unreachable: do not knock again per message
+                ledger.mark(rp.key, FAILED, transport=transport.name, error=str(connection_error))
+                result.states[FAILED] += 1
                 continue
             try:
                 if not opened:
@@ -302,7 +307,11 @@ def deliver(plan: MonthPlan, packets: list[ReadyPacket]) -> DeliveryResult:
                 state = UNKNOWN if exc.maybe_delivered else FAILED
                 ledger.mark(rp.key, state, transport=transport.name, error=str(exc))
                 result.states[state] += 1
-                result.errors.append(f"{rp.packet.kind} message {rp.key[:12]}: {exc}")
+                if exc.connection_failed:
+                    connection_error = exc
+                    result.errors.append(f"{exc}; the remaining messages stay failed for the next run")
+                else:
+                    result.errors.append(f"{rp.packet.kind} message {rp.key[:12]}: {exc}")
                 continue
             ledger.mark(rp.key, SENT, transport=transport.name)
             result.states[SENT] += 1
@@ -330,7 +339,7 @@ def finish_month(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult)
         ledger.finish_run(plan.run_id, state, summary)
     finally:
         ledger.dispose()
-    summary["tracker"] = str(write_tracker(plan.app, plan.today))
+    summary["tracker"] = str(write_tracker(plan.app, plan.today, plan.data))
     (plan.run_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     return summary
 

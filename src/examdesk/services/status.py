@@ -24,10 +24,11 @@ def _data_or_empty(app: App) -> DistrictData:
         return DistrictData.from_rows({}, {})
 
 
-def status_rows(app: App, today: date, month: Month | None = None) -> list[dict]:
+def status_rows(app: App, today: date, month: Month | None = None, data: DistrictData | None = None) -> list[dict]:
+    """``data``: the district data a run already loaded; without it, it is read again."""
     from .month import due_context, format_due
 
-    data = _data_or_empty(app)
+    data = data if data is not None else _data_or_empty(app)
     ctx = due_context(app, data)
     window = data.district_window()
     if month is not None:
@@ -74,8 +75,8 @@ def tracker_path(app: App) -> Path:
     return app.settings.output_dir / app.school_year.label / "tracker.xlsx"
 
 
-def write_tracker(app: App, today: date) -> Path:
-    return write_workbook(tracker_path(app), status_rows(app, today), delivery_rows(app))
+def write_tracker(app: App, today: date, data: DistrictData | None = None) -> Path:
+    return write_workbook(tracker_path(app), status_rows(app, today, data=data), delivery_rows(app))
 
 
 def mark_task(app: App, task_id: str, status: str, note: str = "") -> None:
