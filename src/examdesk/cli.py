@@ -115,7 +115,7 @@ def _print_summary(s: dict) -> None:
     t = Table(title=f"{s['month']} ({s['school_year']})", show_header=False)
     for label, key in [("checklist tasks", "tasks"), ("  with documents", "document_tasks"),
                        ("  reminders", "reminder_tasks"), ("  manual", "manual_tasks"),
-                       ("documents rendered", "documents_rendered"), ("documents already sent", "documents_already_sent"),
+                       ("documents rendered", "documents_rendered"), ("already sent (documents, digest items)", "documents_already_sent"),
                        ("messages sent", "messages_sent"), ("messages failed", "messages_failed"),
                        ("messages unknown", "messages_unknown"), ("messages skipped (sent before)", "messages_skipped")]:
         t.add_row(label, str(s[key]))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .domain.calendar import CalendarError, SchoolYear, expand_days
@@ -105,17 +105,19 @@ class SiteSettings(_Strict):
     address: str = ""
 
 
+def _check_email(v: str) -> str:
+    if not EMAIL.match(v):
+        raise ValueError(f"{v!r} is not an email address")
+    return v
+
+
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
+
+
 class Contact(_Strict):
     name: str
-    email: str
+    email: EmailAddress
     title: str = ""
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: str) -> str:
-        if not EMAIL.match(v):
-            raise ValueError(f"{v!r} is not an email address")
-        return v
 
 
 class DataFiles(_Strict):
@@ -139,7 +141,7 @@ class OutputSettings(_Strict):
 
 class MailSettings(_Strict):
     transport: Literal["outbox", "smtp"] = "outbox"
-    sender: str = "examdesk@example.org"
+    sender: EmailAddress = "examdesk@example.org"
     sender_name: str = "examdesk"
     reply_to: str | None = None
     host: str = "localhost"
@@ -148,13 +150,6 @@ class MailSettings(_Strict):
     username: str | None = None
     password: SecretStr | None = None  # environment only
     timeout_seconds: float = Field(30, gt=0)
-
-    @field_validator("sender")
-    @classmethod
-    def _sender(cls, v: str) -> str:
-        if not EMAIL.match(v):
-            raise ValueError(f"{v!r} is not an email address")
-        return v
 
 
 class LedgerSettings(_Strict):

@@ -165,7 +165,8 @@ def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], mont
     packets = []
     for role, tasks in by_role.items():
         tasks.sort(key=lambda pt: (pt.due.day or date.max, pt.task.id))
-        items = [DigestItem(pt.task.id, pt.task.title, pt.task.when, format_due(pt.due), pt.task.action,
+        items = [DigestItem(pt.task.id, pt.task.title, pt.task.when,
+                            "ongoing" if pt.task.is_ongoing and pt.due.day is None else format_due(pt.due), pt.task.action,
                             ", ".join(role_title(r) for r in pt.task.recipients)) for pt in tasks]
         for person in staff_recipients(app, data, role):
             keys = [f"{month.school_year.label}/{month.key}/{i.task_id}/digest/{person.key}" for i in items]
