@@ -6,6 +6,7 @@ import email
 import os
 import shutil
 import socket
+import tempfile
 import threading
 from email.policy import default as default_policy
 from pathlib import Path
@@ -14,6 +15,13 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Quiet, local Prefect for every test process; imported now so that Prefect's console log
+# handler binds to the session's stderr, not to a stream a CliRunner invocation later closes.
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="examdesk-test-prefect-"))
+import prefect  # noqa: E402,F401
 
 
 def _free_port() -> int:
@@ -92,16 +100,7 @@ def smtp_server():
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
     """One temporary Prefect server for the whole session (it takes seconds to start)."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    os.environ.setdefault("PREFECT_HOME", str(home))
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    os.environ["DO_NOT_TRACK"] = "1"
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from prefect.testing.utilities import prefect_test_harness
-
-    import logging
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-        # Prefect's console handler may still point at a stream pytest has closed by now.
-        logging.raiseExceptions = False

@@ -10,12 +10,14 @@ pytestmark = pytest.mark.prefect
 
 def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harness, district, tmp_path):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from examdesk.flows.month import month_flow
     from examdesk.services.history import recent_runs
 
-    summary = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20))
+    state = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20),
+                       return_state=True)
+    summary = state.result()
     assert summary["documents_rendered"] == 300 and summary["messages_failed"] == 0
     again = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20))
     assert again["messages_sent"] == 0 and again["documents_already_sent"] > 300
@@ -28,7 +30,8 @@ def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harne
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"])))
+            key=ArtifactFilterKey(any_=["examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"]),
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
         runs = client.read_flow_runs()
     assert {a.key for a in artifacts} == {"examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"}
     summary_md = next(a.data for a in artifacts if a.key.endswith("summary"))
