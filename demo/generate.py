@@ -19,44 +19,183 @@ OUT = Path(__file__).resolve().parent / "data"
 
 SITES = {"LIN": (3, 4, 5), "RMS": (6, 7, 8), "VHS": (11,)}
 STUDENTS_PER_GRADE = {"LIN": 45, "RMS": 40, "VHS": 45}
-WINDOWS = {"LIN": (date(2027, 4, 12), date(2027, 5, 21)),
-           "RMS": (date(2027, 4, 19), date(2027, 5, 28)),
-           "VHS": (date(2027, 4, 26), date(2027, 5, 28))}
+WINDOWS = {
+    "LIN": (date(2027, 4, 12), date(2027, 5, 21)),
+    "RMS": (date(2027, 4, 19), date(2027, 5, 28)),
+    "VHS": (date(2027, 4, 26), date(2027, 5, 28)),
+}
 
 # home language -> (share, first names, last names)
 NAMES = {
-    "English": (0.40, ["Olivia", "Liam", "Emma", "Noah", "Ava", "Mason", "Harper", "Ethan", "Zoë", "Caleb",
-                       "Aubrey", "Wyatt", "Nora", "Owen", "Riley", "Jack"],
-                ["Smith", "Johnson", "Brown", "O'Brien", "Miller", "Davis", "Wilson", "Anderson", "Taylor",
-                 "Thomas", "Moore", "Jackson", "White", "Harris", "D'Angelo", "McAllister"]),
-    "Spanish": (0.30, ["Sofía", "Mateo", "Valentina", "Santiago", "Camila", "Diego", "Lucía", "José",
-                       "Ximena", "Andrés", "María José", "Iker"],
-                ["García", "Martínez", "Rodríguez", "López", "Hernández", "González", "Pérez", "Sánchez",
-                 "Ramírez", "Núñez", "Ortiz-Peña", "Castañeda"]),
-    "Vietnamese": (0.09, ["Minh", "Linh", "Anh", "Khoa", "Thảo", "Huy", "Ngọc", "Bảo"],
-                   ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ"]),
-    "Chinese (Traditional)": (0.08, ["Wei", "Mei", "Jun", "Ling", "Hao", "Yu-Ting", "Chen", "An"],
-                              ["Chen", "Lin", "Wang", "Huang", "Chang", "Liu"]),
-    "Filipino": (0.08, ["Andrea", "Joshua", "Kristine", "Mark", "Angelica", "Paolo", "Bea", "Miguel"],
-                 ["Santos", "Reyes", "Cruz", "Bautista", "Ocampo", "Dela Cruz"]),
+    "English": (
+        0.40,
+        [
+            "Olivia",
+            "Liam",
+            "Emma",
+            "Noah",
+            "Ava",
+            "Mason",
+            "Harper",
+            "Ethan",
+            "Zoë",
+            "Caleb",
+            "Aubrey",
+            "Wyatt",
+            "Nora",
+            "Owen",
+            "Riley",
+            "Jack",
+        ],
+        [
+            "Smith",
+            "Johnson",
+            "Brown",
+            "O'Brien",
+            "Miller",
+            "Davis",
+            "Wilson",
+            "Anderson",
+            "Taylor",
+            "Thomas",
+            "Moore",
+            "Jackson",
+            "White",
+            "Harris",
+            "D'Angelo",
+            "McAllister",
+        ],
+    ),
+    "Spanish": (
+        0.30,
+        [
+            "Sofía",
+            "Mateo",
+            "Valentina",
+            "Santiago",
+            "Camila",
+            "Diego",
+            "Lucía",
+            "José",
+            "Ximena",
+            "Andrés",
+            "María José",
+            "Iker",
+        ],
+        [
+            "García",
+            "Martínez",
+            "Rodríguez",
+            "López",
+            "Hernández",
+            "González",
+            "Pérez",
+            "Sánchez",
+            "Ramírez",
+            "Núñez",
+            "Ortiz-Peña",
+            "Castañeda",
+        ],
+    ),
+    "Vietnamese": (
+        0.09,
+        ["Minh", "Linh", "Anh", "Khoa", "Thảo", "Huy", "Ngọc", "Bảo"],
+        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ"],
+    ),
+    "Chinese (Traditional)": (
+        0.08,
+        ["Wei", "Mei", "Jun", "Ling", "Hao", "Yu-Ting", "Chen", "An"],
+        ["Chen", "Lin", "Wang", "Huang", "Chang", "Liu"],
+    ),
+    "Filipino": (
+        0.08,
+        ["Andrea", "Joshua", "Kristine", "Mark", "Angelica", "Paolo", "Bea", "Miguel"],
+        ["Santos", "Reyes", "Cruz", "Bautista", "Ocampo", "Dela Cruz"],
+    ),
     "Arabic": (0.03, ["Omar", "Layla", "Yusuf", "Amira"], ["Haddad", "Khalil", "Nasser"]),
     "Korean": (0.02, ["Ji-woo", "Min-jun", "Seo-yeon"], ["Kim", "Park", "Choi"]),
 }
-ACCOMMODATIONS = ["Extended time (1.5x)", "Text-to-speech", "Separate setting", "Large print", "Braille",
-                  "Scribe", "Frequent breaks"]
+STREETS = ["Oak", "Pine", "Cedar", "Maple", "Mission"]
+ACCOMMODATIONS = [
+    "Extended time (1.5x)",
+    "Text-to-speech",
+    "Separate setting",
+    "Large print",
+    "Braille",
+    "Scribe",
+    "Frequent breaks",
+]
 SUPPORTS = ["Translated test directions", "Glossary", "Noise buffers", "Color contrast", "Magnification"]
 TESTS = {  # test code -> (name, subject, grades)
     "SB-ELA": ("Smarter Balanced English Language Arts/Literacy", "ELA", (3, 4, 5, 6, 7, 8, 11)),
     "SB-MATH": ("Smarter Balanced Mathematics", "Math", (3, 4, 5, 6, 7, 8, 11)),
     "CAST": ("California Science Test", "Science", (5, 8, 11)),
 }
-STAFF_FIRST = ["Alicia", "Brian", "Carmen", "Daniel", "Elena", "Frank", "Grace", "Hector", "Irene", "James",
-               "Karen", "Luis", "Monica", "Nathan", "Olga", "Peter", "Quynh", "Rosa", "Samuel", "Tanya",
-               "Umar", "Victoria", "Walter", "Xiomara", "Yvonne", "Zachary", "Beatriz", "Colin", "Diana",
-               "Eduardo", "Fiona", "Gustavo", "Hannah", "Ignacio", "Julia", "Kevin"]
-STAFF_LAST = ["Abbott", "Barrera", "Coleman", "Duarte", "Ellis", "Fuentes", "Gomez", "Hale", "Ibarra", "Jensen",
-              "Kaur", "Lam", "Mendoza", "Nakamura", "Ochoa", "Pruitt", "Quintero", "Rios", "Soto", "Tran",
-              "Underwood", "Vega", "Wong", "Yates", "Zamora"]
+STAFF_FIRST = [
+    "Alicia",
+    "Brian",
+    "Carmen",
+    "Daniel",
+    "Elena",
+    "Frank",
+    "Grace",
+    "Hector",
+    "Irene",
+    "James",
+    "Karen",
+    "Luis",
+    "Monica",
+    "Nathan",
+    "Olga",
+    "Peter",
+    "Quynh",
+    "Rosa",
+    "Samuel",
+    "Tanya",
+    "Umar",
+    "Victoria",
+    "Walter",
+    "Xiomara",
+    "Yvonne",
+    "Zachary",
+    "Beatriz",
+    "Colin",
+    "Diana",
+    "Eduardo",
+    "Fiona",
+    "Gustavo",
+    "Hannah",
+    "Ignacio",
+    "Julia",
+    "Kevin",
+]
+STAFF_LAST = [
+    "Abbott",
+    "Barrera",
+    "Coleman",
+    "Duarte",
+    "Ellis",
+    "Fuentes",
+    "Gomez",
+    "Hale",
+    "Ibarra",
+    "Jensen",
+    "Kaur",
+    "Lam",
+    "Mendoza",
+    "Nakamura",
+    "Ochoa",
+    "Pruitt",
+    "Quintero",
+    "Rios",
+    "Soto",
+    "Tran",
+    "Underwood",
+    "Vega",
+    "Wong",
+    "Yates",
+    "Zamora",
+]
 
 
 def _pick_language(rng: random.Random) -> str:
@@ -70,7 +209,10 @@ def _pick_language(rng: random.Random) -> str:
 
 def _email(rng: random.Random, first: str, last: str, n: int) -> str:
     import unicodedata
-    clean = lambda s: "".join(c for c in unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower() if c.isalnum())
+
+    clean = lambda s: "".join(
+        c for c in unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower() if c.isalnum()
+    )
     return f"{clean(first)}.{clean(last)}{n}@{rng.choice(['example.org', 'example.com'])}"
 
 
@@ -92,9 +234,15 @@ def generate() -> dict[str, int]:
         sid += 1
         first = first or STAFF_FIRST[(sid * 7) % len(STAFF_FIRST)]
         last = last or STAFF_LAST[(sid * 11) % len(STAFF_LAST)]
-        row = {"staff_id": f"S{sid:03d}", "first_name": first, "last_name": last,
-               "email": email or f"{first.lower()}.{last.lower()}@mesaverde.example.org", "role": role,
-               "site_id": site or "", "phone": f"(909) 555-{1000 + sid:04d}"}
+        row = {
+            "staff_id": f"S{sid:03d}",
+            "first_name": first,
+            "last_name": last,
+            "email": email or f"{first.lower()}.{last.lower()}@mesaverde.example.org",
+            "role": role,
+            "site_id": site or "",
+            "phone": f"(909) 555-{1000 + sid:04d}",
+        }
         staff.append(row)
         return row
 
@@ -136,14 +284,23 @@ def generate() -> dict[str, int]:
                 acc = sorted(rng.sample(ACCOMMODATIONS, rng.randint(1, 2))) if (iep or p504) else []
                 sup = sorted(rng.sample(SUPPORTS, 1)) if (el or rng.random() < 0.05) else []
                 student_id = f"{9100000000 + n * 37:010d}"
-                students.append({
-                    "student_id": student_id, "first_name": first, "last_name": last, "grade": grade,
-                    "site_id": site, "birth_date": birth.isoformat(), "home_language": lang,
-                    "english_learner": "Y" if el else "N",
-                    "us_school_entry_date": entry.isoformat() if entry else "",
-                    "iep": "Y" if iep else "N", "plan_504": "Y" if p504 else "N",
-                    "accommodations": ";".join(acc), "designated_supports": ";".join(sup),
-                })
+                students.append(
+                    {
+                        "student_id": student_id,
+                        "first_name": first,
+                        "last_name": last,
+                        "grade": grade,
+                        "site_id": site,
+                        "birth_date": birth.isoformat(),
+                        "home_language": lang,
+                        "english_learner": "Y" if el else "N",
+                        "us_school_entry_date": entry.isoformat() if entry else "",
+                        "iep": "Y" if iep else "N",
+                        "plan_504": "Y" if p504 else "N",
+                        "accommodations": ";".join(acc),
+                        "designated_supports": ";".join(sup),
+                    }
+                )
                 if sibling:
                     fam = [dict(g, student_id=student_id) for g in fam_guardians]
                 else:
@@ -151,14 +308,19 @@ def generate() -> dict[str, int]:
                     for k in range(1 if rng.random() < 0.35 else 2):
                         guardian_no += 1
                         gfirst = rng.choice(NAMES[lang][1])
-                        fam.append({
-                            "guardian_id": f"G{guardian_no:05d}", "student_id": student_id,
-                            "first_name": gfirst, "last_name": last,
-                            "email": _email(rng, gfirst, last, guardian_no),
-                            "relationship": "Mother" if k == 0 else "Father",
-                            "preferred_language": lang, "primary_contact": "Y" if k == 0 else "N",
-                            "address": f"{rng.randint(10, 9999)} {rng.choice(['Oak', 'Pine', 'Cedar', 'Maple', 'Mission'])} St, Mesa Verde, CA",
-                        })
+                        fam.append(
+                            {
+                                "guardian_id": f"G{guardian_no:05d}",
+                                "student_id": student_id,
+                                "first_name": gfirst,
+                                "last_name": last,
+                                "email": _email(rng, gfirst, last, guardian_no),
+                                "relationship": "Mother" if k == 0 else "Father",
+                                "preferred_language": lang,
+                                "primary_contact": "Y" if k == 0 else "N",
+                                "address": f"{rng.randint(10, 9999)} {rng.choice(STREETS)} St, Mesa Verde, CA",
+                            }
+                        )
                     last_family.append((fam, last, lang))
                 guardians.extend(fam)
 
@@ -170,8 +332,8 @@ def generate() -> dict[str, int]:
     serial = 100000
     for (site, grade), group in by_grade.items():
         start = WINDOWS[site][0]
-        rooms = [group[i:i + 25] for i in range(0, len(group), 25)]
-        day_offset = (grade % 3)
+        rooms = [group[i : i + 25] for i in range(0, len(group), 25)]
+        day_offset = grade % 3
         for t_index, (code, (name, subject, grades)) in enumerate(TESTS.items()):
             if grade not in grades:
                 continue
@@ -186,43 +348,85 @@ def generate() -> dict[str, int]:
                 end = (datetime.combine(day, begin) + timedelta(minutes=length)).time()
                 ta = tas[site][(sess_no + r_index) % len(tas[site])]
                 proctor = proctors[site][sess_no % 2] if len(room_students) > 20 else None
-                sessions.append({
-                    "session_id": session_id, "site_id": site, "test_code": code, "test_name": name,
-                    "grade": grade, "date": day.isoformat(), "start_time": begin.strftime("%H:%M"),
-                    "end_time": end.strftime("%H:%M"), "room": f"Room {100 * (r_index + 1) + grade}",
-                    "administrator_id": ta["staff_id"], "proctor_id": proctor["staff_id"] if proctor else "",
-                })
+                sessions.append(
+                    {
+                        "session_id": session_id,
+                        "site_id": site,
+                        "test_code": code,
+                        "test_name": name,
+                        "grade": grade,
+                        "date": day.isoformat(),
+                        "start_time": begin.strftime("%H:%M"),
+                        "end_time": end.strftime("%H:%M"),
+                        "room": f"Room {100 * (r_index + 1) + grade}",
+                        "administrator_id": ta["staff_id"],
+                        "proctor_id": proctor["staff_id"] if proctor else "",
+                    }
+                )
                 for seat, s in enumerate(room_students, start=1):
                     new_el = s["us_school_entry_date"] and s["us_school_entry_date"] > "2026-04-15"
                     if code == "SB-ELA" and new_el:
                         continue  # EL in first 12 months of US school: exempt from ELA
                     entries.append({"student_id": s["student_id"], "session_id": session_id, "seat": str(seat)})
                     serial += 1
-                    materials.append({
-                        "security_number": f"{serial:09d}-{serial % 7}", "site_id": site,
-                        "material_type": "Student testing ticket" if "Large print" not in s["accommodations"]
-                        and "Braille" not in s["accommodations"] else (
-                            "Large print test booklet" if "Large print" in s["accommodations"] else "Braille test booklet"),
-                        "grade": grade, "subject": subject, "quantity": 1, "session_id": session_id,
-                    })
-                    results.append({
-                        "student_id": s["student_id"], "test_code": code,
-                        "scale_score": 2100 + grade * 40 + rng.randint(-160, 220),
-                        "achievement_level": rng.choices([1, 2, 3, 4], [25, 30, 28, 17])[0],
-                        "received_date": "2027-06-07",
-                    })
+                    materials.append(
+                        {
+                            "security_number": f"{serial:09d}-{serial % 7}",
+                            "site_id": site,
+                            "material_type": "Student testing ticket"
+                            if "Large print" not in s["accommodations"] and "Braille" not in s["accommodations"]
+                            else (
+                                "Large print test booklet"
+                                if "Large print" in s["accommodations"]
+                                else "Braille test booklet"
+                            ),
+                            "grade": grade,
+                            "subject": subject,
+                            "quantity": 1,
+                            "session_id": session_id,
+                        }
+                    )
+                    results.append(
+                        {
+                            "student_id": s["student_id"],
+                            "test_code": code,
+                            "scale_score": 2100 + grade * 40 + rng.randint(-160, 220),
+                            "achievement_level": rng.choices([1, 2, 3, 4], [25, 30, 28, 17])[0],
+                            "received_date": "2027-06-07",
+                        }
+                    )
 
-    windows = [{"site_id": site, "program": "CAASPP", "start_date": a.isoformat(), "end_date": b.isoformat()}
-               for site, (a, b) in WINDOWS.items()]
+    windows = [
+        {"site_id": site, "program": "CAASPP", "start_date": a.isoformat(), "end_date": b.isoformat()}
+        for site, (a, b) in WINDOWS.items()
+    ]
 
     # Deliberate mistakes, as real exports have them: validation lists them, the rest goes on.
-    guardians.append({"guardian_id": "G99001", "student_id": students[5]["student_id"], "first_name": "Teresa",
-                      "last_name": "Quiroz", "email": "teresa.quiroz@example", "relationship": "Aunt",
-                      "preferred_language": "Spanish", "primary_contact": "N", "address": ""})
-    students.append({**students[10], "student_id": "9100099999", "first_name": "Test", "last_name": "Transfer",
-                     "site_id": "WHS"})
-    students.append({**students[11], "student_id": "9100099998", "first_name": "Late", "last_name": "Enrollee",
-                     "birth_date": "2016-02-30"})
+    guardians.append(
+        {
+            "guardian_id": "G99001",
+            "student_id": students[5]["student_id"],
+            "first_name": "Teresa",
+            "last_name": "Quiroz",
+            "email": "teresa.quiroz@example",
+            "relationship": "Aunt",
+            "preferred_language": "Spanish",
+            "primary_contact": "N",
+            "address": "",
+        }
+    )
+    students.append(
+        {**students[10], "student_id": "9100099999", "first_name": "Test", "last_name": "Transfer", "site_id": "WHS"}
+    )
+    students.append(
+        {
+            **students[11],
+            "student_id": "9100099998",
+            "first_name": "Late",
+            "last_name": "Enrollee",
+            "birth_date": "2016-02-30",
+        }
+    )
 
     _write("staff.csv", list(staff[0]), staff)
     _write("students.csv", list(students[0]), students)
@@ -232,8 +436,15 @@ def generate() -> dict[str, int]:
     _write("entries.csv", list(entries[0]), entries)
     _write("materials.csv", list(materials[0]), materials)
     _write("results.csv", list(results[0]), results)
-    return {"staff": len(staff), "students": len(students), "guardians": len(guardians), "sessions": len(sessions),
-            "entries": len(entries), "materials": len(materials), "results": len(results)}
+    return {
+        "staff": len(staff),
+        "students": len(students),
+        "guardians": len(guardians),
+        "sessions": len(sessions),
+        "entries": len(entries),
+        "materials": len(materials),
+        "results": len(results),
+    }
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
+from examdesk.domain.calendar import parse_month
+from examdesk.services import delivery, rendering
 from examdesk.services import month as svc
 from examdesk.services.bootstrap import App, local_today
 from examdesk.services.status import status_rows
@@ -26,24 +28,24 @@ def plan_month(config: str, month: str, school_year: str | None, today: date | N
 
 
 @task(name="render batch", **_private)
-def render_batch(plan: svc.MonthPlan, jobs: list) -> list[svc.RenderedDoc]:
-    return svc.render_batch(plan, jobs)
+def render_batch(plan: svc.MonthPlan, jobs: list) -> list[rendering.RenderedDoc]:
+    return rendering.render_batch(plan, jobs)
 
 
 @task(name="assemble packets", **_private)
-def assemble(plan: svc.MonthPlan, rendered: list[svc.RenderedDoc]) -> list[svc.ReadyPacket]:
-    svc.record_documents(plan, rendered)
-    return svc.assemble_packets(plan, rendered)
+def assemble(plan: svc.MonthPlan, rendered: list[rendering.RenderedDoc]) -> list[delivery.ReadyPacket]:
+    rendering.record_documents(plan, rendered)
+    return delivery.assemble_packets(plan, rendered)
 
 
 @task(name="deliver", **_private)
-def deliver(plan: svc.MonthPlan, packets: list[svc.ReadyPacket]) -> svc.DeliveryResult:
-    return svc.deliver(plan, packets)
+def deliver_packets(plan: svc.MonthPlan, packets: list[delivery.ReadyPacket]) -> delivery.DeliveryResult:
+    return delivery.deliver(plan, packets)
 
 
 @task(name="record and report", **_private)
-def report(plan: svc.MonthPlan, rendered: int, delivery: svc.DeliveryResult) -> dict:
-    return svc.finish_month(plan, rendered, delivery)
+def report(plan: svc.MonthPlan, rendered: int, outcome: delivery.DeliveryResult) -> dict:
+    return svc.finish_month(plan, rendered, outcome)
 
 
 def artifact_key(school_year: str, month_key: str, what: str) -> str:
@@ -52,23 +54,37 @@ def artifact_key(school_year: str, month_key: str, what: str) -> str:
 
 def publish(plan: svc.MonthPlan, summary: dict) -> None:
     """Counts and task ids only: artifacts are visible to every Prefect user."""
-    lines = [f"# {plan.app.settings.organisation.name}: {plan.month} ({plan.school_year})", "",
-             "| measure | count |", "|---|---|"]
+    lines = [
+        f"# {plan.app.settings.organisation.name}: {plan.month} ({plan.school_year})",
+        "",
+        "| measure | count |",
+        "|---|---|",
+    ]
     lines += [f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.items() if isinstance(v, int)]
     if summary["notes"]:
         lines += ["", "## Notes", *[f"- {n}" for n in summary["notes"]]]
-    create_markdown_artifact(key=artifact_key(plan.school_year, plan.month.key, "summary"),
-                             markdown="\n".join(lines), description="Month summary (counts only)")
+    create_markdown_artifact(
+        key=artifact_key(plan.school_year, plan.month.key, "summary"),
+        markdown="\n".join(lines),
+        description="Month summary (counts only)",
+    )
     rows = status_rows(plan.app, plan.today, plan.month, plan.data)
-    create_table_artifact(key=artifact_key(plan.school_year, plan.month.key, "tasks"),
-                          table=[{k: r[k] for k in ("task_id", "owner", "due", "status", "sent", "failed", "pending")}
-                                 for r in rows],
-                          description="Checklist tasks of the month")
+    create_table_artifact(
+        key=artifact_key(plan.school_year, plan.month.key, "tasks"),
+        table=[{k: r[k] for k in ("task_id", "owner", "due", "status", "sent", "failed", "pending")} for r in rows],
+        description="Checklist tasks of the month",
+    )
 
 
 @flow(name=FLOW_NAME, flow_run_name="{school_year}-{month}", log_prints=False)
-def month_flow(month: str = "current", school_year: str | None = None, config: str = "config/district.yaml",
-               resend: bool = False, today: date | None = None, only_first_working_day: bool = False) -> dict:
+def month_flow(
+    month: str = "current",
+    school_year: str | None = None,
+    config: str = "config/district.yaml",
+    resend: bool = False,
+    today: date | None = None,
+    only_first_working_day: bool = False,
+) -> dict:
     logger = get_run_logger()
     if month == "current" or only_first_working_day:
         app = App.load(config, school_year)
@@ -77,20 +93,30 @@ def month_flow(month: str = "current", school_year: str | None = None, config: s
             month = f"{today.year}-{today.month:02d}"
             school_year = school_year or app.school_year.label
         if only_first_working_day:
-            first = app.calendar.first_working_day_of(svc.parse_month(month, None))
+            first = app.calendar.first_working_day_of(parse_month(month, None))
             if today != first:
                 logger.info("%s is not the first working day of the month (%s); nothing to do", today, first)
                 return {"skipped": True, "month": month}
     plan = plan_month(config, month, school_year, today, resend)
-    logger.info("%d task(s), %d document(s) to render, %d digest message(s), %d already sent",
-                len(plan.planned), len(plan.jobs), len(plan.digests), plan.already_sent)
-    rendered: list[svc.RenderedDoc] = []
-    for batch in svc.batches(plan.jobs):
+    logger.info(
+        "%d task(s), %d document(s) to render, %d digest message(s), %d already sent",
+        len(plan.planned),
+        len(plan.jobs),
+        len(plan.digests),
+        plan.already_sent,
+    )
+    rendered: list[rendering.RenderedDoc] = []
+    for batch in rendering.batches(plan.jobs):
         rendered.extend(render_batch(plan, batch))
     packets = assemble(plan, rendered)
-    delivery = deliver(plan, packets)
-    summary = report(plan, len(rendered), delivery)
+    outcome = deliver_packets(plan, packets)
+    summary = report(plan, len(rendered), outcome)
     publish(plan, summary)
-    logger.info("sent %d, failed %d, unknown %d, skipped %d", summary["messages_sent"], summary["messages_failed"],
-                summary["messages_unknown"], summary["messages_skipped"])
+    logger.info(
+        "sent %d, failed %d, unknown %d, skipped %d",
+        summary["messages_sent"],
+        summary["messages_failed"],
+        summary["messages_unknown"],
+        summary["messages_skipped"],
+    )
     return summary

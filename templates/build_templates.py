@@ -18,44 +18,60 @@ OUT = Path(__file__).resolve().parent / "letters"
 WORDING = {
     "en": {
         "dear": "Dear {{ guardian.name }},",
-        "intro": ("Each spring, California students take the state assessments of the California Assessment of "
-                  "Student Performance and Progress (CAASPP). This letter tells you which tests "
-                  "{{ student.name }} (grade {{ student.grade }}) will take at {{ site.name }} in the "
-                  "{{ school_year }} school year."),
+        "intro": (
+            "Each spring, California students take the state assessments of the California Assessment of "
+            "Student Performance and Progress (CAASPP). This letter tells you which tests "
+            "{{ student.name }} (grade {{ student.grade }}) will take at {{ site.name }} in the "
+            "{{ school_year }} school year."
+        ),
         "table": ("Test", "Scheduled"),
         "no_tests": "No test sessions are scheduled for your child yet; the school will tell you the dates.",
         "window": "Our school's testing window runs from {{ window.start }} to {{ window.end }}.",
-        "acc_yes": ("The supports and accommodations in your child's plan will be provided during testing: "
-                    "{{ accommodations|join(', ') }}."),
-        "acc_no": ("If your child has an IEP or Section 504 plan, the accommodations it lists are provided during "
-                   "testing. Ask us if you think your child needs a designated support."),
+        "acc_yes": (
+            "The supports and accommodations in your child's plan will be provided during testing: "
+            "{{ accommodations|join(', ') }}."
+        ),
+        "acc_no": (
+            "If your child has an IEP or Section 504 plan, the accommodations it lists are provided during "
+            "testing. Ask us if you think your child needs a designated support."
+        ),
         "exempt_title": "Requesting an exemption",
-        "exempt": ("You may ask in writing that your child be exempted from any or all parts of the CAASPP "
-                   "assessments. The request must be written, signed and dated by a parent or guardian, and is "
-                   "valid for the current school year ({{ school_year }}) only. Please send it to the school's "
-                   "test site coordinator, {{ contact.name }} ({{ contact.email }})."),
+        "exempt": (
+            "You may ask in writing that your child be exempted from any or all parts of the CAASPP "
+            "assessments. The request must be written, signed and dated by a parent or guardian, and is "
+            "valid for the current school year ({{ school_year }}) only. Please send it to the school's "
+            "test site coordinator, {{ contact.name }} ({{ contact.email }})."
+        ),
         "questions": "If you have questions, please contact {{ contact.name }} at {{ contact.email }}.",
         "closing": "Sincerely,",
         "ref": "Student ID {{ student.id }} · {{ district.name }}",
     },
     "es": {
         "dear": "Estimado/a {{ guardian.name }}:",
-        "intro": ("Cada primavera, los estudiantes de California toman las evaluaciones estatales del sistema "
-                  "California Assessment of Student Performance and Progress (CAASPP). Esta carta le informa "
-                  "qué pruebas tomará {{ student.name }} (grado {{ student.grade }}) en {{ site.name }} durante "
-                  "el año escolar {{ school_year }}."),
+        "intro": (
+            "Cada primavera, los estudiantes de California toman las evaluaciones estatales del sistema "
+            "California Assessment of Student Performance and Progress (CAASPP). Esta carta le informa "
+            "qué pruebas tomará {{ student.name }} (grado {{ student.grade }}) en {{ site.name }} durante "
+            "el año escolar {{ school_year }}."
+        ),
         "table": ("Prueba", "Fecha prevista"),
         "no_tests": "Todavía no hay sesiones programadas para su hijo/a; la escuela le avisará las fechas.",
         "window": "El periodo de evaluación de nuestra escuela va del {{ window.start }} al {{ window.end }}.",
-        "acc_yes": ("Durante la evaluación se proporcionarán los apoyos y adaptaciones del plan de su hijo/a: "
-                    "{{ accommodations|join(', ') }}."),
-        "acc_no": ("Si su hijo/a tiene un IEP o un plan de la Sección 504, se proporcionarán las adaptaciones que "
-                   "indica. Consúltenos si cree que su hijo/a necesita un apoyo designado."),
+        "acc_yes": (
+            "Durante la evaluación se proporcionarán los apoyos y adaptaciones del plan de su hijo/a: "
+            "{{ accommodations|join(', ') }}."
+        ),
+        "acc_no": (
+            "Si su hijo/a tiene un IEP o un plan de la Sección 504, se proporcionarán las adaptaciones que "
+            "indica. Consúltenos si cree que su hijo/a necesita un apoyo designado."
+        ),
         "exempt_title": "Cómo solicitar una exención",
-        "exempt": ("Usted puede pedir por escrito que su hijo/a quede exento/a de una parte o de todas las "
-                   "evaluaciones CAASPP. La solicitud debe estar escrita, firmada y fechada por el padre, la madre "
-                   "o el tutor, y es válida solo para el año escolar actual ({{ school_year }}). Envíela al "
-                   "coordinador de evaluaciones de la escuela, {{ contact.name }} ({{ contact.email }})."),
+        "exempt": (
+            "Usted puede pedir por escrito que su hijo/a quede exento/a de una parte o de todas las "
+            "evaluaciones CAASPP. La solicitud debe estar escrita, firmada y fechada por el padre, la madre "
+            "o el tutor, y es válida solo para el año escolar actual ({{ school_year }}). Envíela al "
+            "coordinador de evaluaciones de la escuela, {{ contact.name }} ({{ contact.email }})."
+        ),
         "questions": "Si tiene preguntas, comuníquese con {{ contact.name }} en {{ contact.email }}.",
         "closing": "Atentamente,",
         "ref": "Identificación del estudiante {{ student.id }} · {{ district.name }}",

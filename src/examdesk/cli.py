@@ -8,7 +8,7 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,14 +20,26 @@ from .domain.checklist import ChecklistError
 from .domain.tables import FatalDataError
 from .settings import ConfigError, Settings
 
-app = typer.Typer(help="examdesk: an assessment coordinator's school year, month by month.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="examdesk: an assessment coordinator's school year, month by month.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 out = Console()
 err = Console(stderr=True)
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="District file (default: config/district.yaml or $EXAMDESK_CONFIG).")]
-YearOpt = Annotated[Optional[str], typer.Option("--year", "-y", help="School year, e.g. 2026-27 (default: the current one).")]
-TodayOpt = Annotated[Optional[datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date (for planning and rehearsals).")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="District file (default: config/district.yaml or $EXAMDESK_CONFIG)."),
+]
+YearOpt = Annotated[
+    str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27 (default: the current one).")
+]
+TodayOpt = Annotated[
+    datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date (for planning and rehearsals)."),
+]
 
 STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "ongoing": "cyan"}
 
@@ -59,7 +71,9 @@ def prefect_environment(settings: Settings) -> None:
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log output.")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     progress.use_terminal(True)
 
 
@@ -69,9 +83,14 @@ def _print_problems(report_path: Path, limit: int = 15) -> None:
     if not problems:
         out.print("[green]input data: no problems[/]")
         return
-    out.print(f"[yellow]input data: {len(problems)} problem(s); those rows were left out[/] (full list: {report_path})", soft_wrap=True)
+    out.print(
+        f"[yellow]input data: {len(problems)} problem(s); those rows were left out[/] (full list: {report_path})",
+        soft_wrap=True,
+    )
     for p in problems[:limit]:
-        where = p["file"] + (f", row {p['row']}" if p["row"] else "") + (f", column {p['column']!r}" if p["column"] else "")
+        where = (
+            p["file"] + (f", row {p['row']}" if p["row"] else "") + (f", column {p['column']!r}" if p["column"] else "")
+        )
         value = f" (value {p['value']!r})" if p["value"] else ""
         out.print(f"  {where}: {p['problem']}{value}", highlight=False, markup=False, soft_wrap=True)
     if len(problems) > limit:
@@ -94,15 +113,22 @@ def run(
         _fail(str(exc))
     prefect_environment(application.settings)
     from .flows.month import month_flow
-    from .services.month import RenderingFailed
+    from .services.rendering import RenderingFailed
 
     out.print(f"[bold]{application.settings.organisation.name}[/]: running {target} ({target.school_year.label})")
     try:
-        summary = month_flow(month=target.key, school_year=target.school_year.label,
-                             config=str(application.settings.config_file), resend=resend,
-                             today=today.date() if today else None)
+        summary = month_flow(
+            month=target.key,
+            school_year=target.school_year.label,
+            config=str(application.settings.config_file),
+            resend=resend,
+            today=today.date() if today else None,
+        )
     except FatalDataError as exc:
-        _fail("the input data cannot be used; nothing was generated or sent:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+        _fail(
+            "the input data cannot be used; nothing was generated or sent:\n"
+            + "\n".join(f"  - {p}" for p in exc.problems)
+        )
     except (RenderingFailed, ConfigError, ChecklistError, CalendarError, FileNotFoundError, ValueError) as exc:
         _fail(f"{exc}\nnothing was sent.")
     _print_problems(Path(summary["validation_report"]))
@@ -113,16 +139,25 @@ def run(
 
 def _print_summary(s: dict) -> None:
     t = Table(title=f"{s['month']} ({s['school_year']})", show_header=False)
-    for label, key in [("checklist tasks", "tasks"), ("  with documents", "document_tasks"),
-                       ("  reminders", "reminder_tasks"), ("  manual", "manual_tasks"),
-                       ("documents rendered", "documents_rendered"), ("already sent (documents, digest items)", "documents_already_sent"),
-                       ("messages sent", "messages_sent"), ("messages failed", "messages_failed"),
-                       ("messages unknown", "messages_unknown"), ("messages skipped (sent before)", "messages_skipped")]:
+    for label, key in [
+        ("checklist tasks", "tasks"),
+        ("  with documents", "document_tasks"),
+        ("  reminders", "reminder_tasks"),
+        ("  manual", "manual_tasks"),
+        ("documents rendered", "documents_rendered"),
+        ("already sent (documents, digest items)", "documents_already_sent"),
+        ("messages sent", "messages_sent"),
+        ("messages failed", "messages_failed"),
+        ("messages unknown", "messages_unknown"),
+        ("messages skipped (sent before)", "messages_skipped"),
+    ]:
         t.add_row(label, str(s[key]))
     t.add_row("transport", s["transport"])
     out.print(t)
     if not s["documents_rendered"] and not s["messages_sent"] and s["documents_already_sent"]:
-        out.print("[cyan]Everything for this month was already sent; nothing new went out (use --resend to send again).[/]")
+        out.print(
+            "[cyan]Everything for this month was already sent; nothing new went out (use --resend to send again).[/]"
+        )
     for note in s["notes"]:
         out.print(f"note: {note}", highlight=False, soft_wrap=True)
     for e in s["errors"][:10]:
@@ -153,7 +188,7 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
 
 @app.command()
 def status(
-    month: Annotated[Optional[str], typer.Argument(help="Only this month (september, sep, 2026-09).")] = None,
+    month: Annotated[str | None, typer.Argument(help="Only this month (september, sep, 2026-09).")] = None,
     year: YearOpt = None,
     config: ConfigOpt = None,
     today: TodayOpt = None,
@@ -171,7 +206,9 @@ def status(
         except CalendarError as exc:
             _fail(str(exc))
     rows = status_rows(application, day, target)
-    t = Table(title=f"{application.settings.organisation.name} — {target or application.school_year.label} (as of {day})")
+    t = Table(
+        title=f"{application.settings.organisation.name} — {target or application.school_year.label} (as of {day})"
+    )
     t.add_column("task", no_wrap=True)
     t.add_column("when")
     t.add_column("title", ratio=1, min_width=20)
@@ -181,8 +218,15 @@ def status(
     t.add_column("sent/failed/pending", justify="right", no_wrap=True)
     for r in rows:
         style = STATUS_STYLE.get(r["status"], "")
-        t.add_row(r["task_id"], r["when"], r["title"], r["owner"], r["due"],
-                  f"[{style}]{r['status']}[/]" if style else r["status"], f"{r['sent']}/{r['failed']}/{r['pending']}")
+        t.add_row(
+            r["task_id"],
+            r["when"],
+            r["title"],
+            r["owner"],
+            r["due"],
+            f"[{style}]{r['status']}[/]" if style else r["status"],
+            f"{r['sent']}/{r['failed']}/{r['pending']}",
+        )
     out.print(t)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "pending", "overdue")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
@@ -226,8 +270,13 @@ def server(
 @app.command()
 def serve(
     config: ConfigOpt = None,
-    cron: Annotated[str, typer.Option(help="When to run (cron, district time zone). Default: 07:00 on "
-                                           "weekdays 1-7 of each month; the flow acts only on the first working day.")] = "0 7 1-7 * 1-5",
+    cron: Annotated[
+        str,
+        typer.Option(
+            help="When to run (cron, district time zone). Default: 07:00 on "
+            "weekdays 1-7 of each month; the flow acts only on the first working day."
+        ),
+    ] = "0 7 1-7 * 1-5",
 ) -> None:
     """Create the scheduled month deployment and serve it (needs a Prefect server: PREFECT_API_URL)."""
     application = _load(config, None)
@@ -238,9 +287,15 @@ def serve(
 
     tz = application.settings.organisation.time_zone
     out.print(f"serving '{month_flow.name}/monthly': cron {cron!r} in {tz}, first working day only; Ctrl-C to stop")
-    month_flow.serve(name="monthly", schedules=[Cron(cron, timezone=tz, day_or=False)],
-                     parameters={"month": "current", "config": str(application.settings.config_file),
-                                 "only_first_working_day": True})
+    month_flow.serve(
+        name="monthly",
+        schedules=[Cron(cron, timezone=tz, day_or=False)],
+        parameters={
+            "month": "current",
+            "config": str(application.settings.config_file),
+            "only_first_working_day": True,
+        },
+    )
 
 
 @app.command()

@@ -26,8 +26,9 @@ def track(items: Iterable[T], description: str, total: int | None = None) -> Ite
     if _terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=False) as bar:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=False
+        ) as bar:
             task = bar.add_task(description, total=total)
             for item in items:
                 yield item

@@ -14,7 +14,16 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .domain.calendar import CalendarError, SchoolYear, expand_days
@@ -82,8 +91,10 @@ class SchoolYearSettings(_Strict):
     @model_validator(mode="after")
     def _inside(self) -> SchoolYearSettings:
         sy = self.school_year
-        for name, d in (("first_instructional_day", self.first_instructional_day),
-                        ("last_instructional_day", self.last_instructional_day)):
+        for name, d in (
+            ("first_instructional_day", self.first_instructional_day),
+            ("last_instructional_day", self.last_instructional_day),
+        ):
             if not sy.first_day <= d <= sy.last_day:
                 raise ValueError(f"{name} {d} is outside school year {sy.label} (July 1 to June 30)")
         if self.last_instructional_day <= self.first_instructional_day:
@@ -174,8 +185,9 @@ class Settings(BaseSettings):
     config_file: Path = Field(default=Path("."), exclude=True)
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
-                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
         # environment first (wins), then what load_settings read from the YAML file
         return env_settings, init_settings
 
@@ -244,8 +256,10 @@ class Settings(BaseSettings):
             for y in self.school_years:
                 if y.label == wanted:
                     return y
-            raise ConfigError(f"{self.config_file}: school year {wanted} is not in 'school_years' "
-                              f"(configured: {', '.join(y.label for y in self.school_years)})")
+            raise ConfigError(
+                f"{self.config_file}: school year {wanted} is not in 'school_years' "
+                f"(configured: {', '.join(y.label for y in self.school_years)})"
+            )
         today = today or date.today()
         current = SchoolYear.containing(today).label
         for y in self.school_years:
@@ -279,8 +293,10 @@ def load_settings(path: Path | str | None = None) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     if isinstance(raw.get("mail"), dict) and "password" in raw["mail"]:
-        raise ConfigError(f"{path}: mail.password must not be stored in a file; "
-                          f"set the environment variable {ENV_PREFIX}MAIL__PASSWORD instead")
+        raise ConfigError(
+            f"{path}: mail.password must not be stored in a file; "
+            f"set the environment variable {ENV_PREFIX}MAIL__PASSWORD instead"
+        )
     try:
         settings = Settings(**raw)
     except ValidationError as exc:

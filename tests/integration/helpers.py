@@ -10,16 +10,17 @@ from pathlib import Path
 
 from docx import Document
 
+from examdesk.services import delivery, rendering
 from examdesk.services import month as svc
 
 
 def run_month(config: Path, month: str, *, today: date = date(2027, 1, 20), resend: bool = False) -> dict:
     plan = svc.prepare_month(config, month, "2026-27", today, resend)
-    rendered = [d for batch in svc.batches(plan.jobs) for d in svc.render_batch(plan, batch)]
-    svc.record_documents(plan, rendered)
-    packets = svc.assemble_packets(plan, rendered)
-    delivery = svc.deliver(plan, packets)
-    return svc.finish_month(plan, len(rendered), delivery)
+    rendered = [d for batch in rendering.batches(plan.jobs) for d in rendering.render_batch(plan, batch)]
+    rendering.record_documents(plan, rendered)
+    packets = delivery.assemble_packets(plan, rendered)
+    outcome = delivery.deliver(plan, packets)
+    return svc.finish_month(plan, len(rendered), outcome)
 
 
 def docx_text(content: bytes) -> str:
@@ -31,8 +32,10 @@ def docx_text(content: bytes) -> str:
 
 
 def read_outbox(output: Path, month_key: str) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=default_policy)
-            for p in sorted((output / "outbox" / month_key).glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=default_policy)
+        for p in sorted((output / "outbox" / month_key).glob("*.eml"))
+    ]
 
 
 def attachments(msg) -> list[tuple[str, bytes]]:

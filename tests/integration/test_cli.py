@@ -49,10 +49,14 @@ def test_status_and_mark(district):
     result = runner.invoke(app, ["status", "november", "--config", str(district), "--today", "2026-12-02"])
     assert result.exit_code == 0, result.output
     assert "caaspp-nov-01" in result.output and "overdue" in result.output
-    assert runner.invoke(app, ["mark", "caaspp-nov-01", "done", "--note", "windows set in TOMS",
-                               "--config", str(district)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["mark", "caaspp-nov-01", "done", "--note", "windows set in TOMS", "--config", str(district)]
+        ).exit_code
+        == 0
+    )
     result = runner.invoke(app, ["status", "2026-11", "--config", str(district), "--today", "2026-12-02"])
-    line = next(l for l in result.output.splitlines() if "caaspp-nov-01" in l)
+    line = next(row for row in result.output.splitlines() if "caaspp-nov-01" in row)
     assert "done" in line
     bad = runner.invoke(app, ["mark", "no-such-task", "--config", str(district)])
     assert bad.exit_code == 2 and "no task 'no-such-task'" in bad.output
@@ -70,7 +74,7 @@ def test_run_then_rerun_then_status(prefect_harness, district):
     assert second.exit_code == 0
     assert "nothing new went out" in " ".join(second.output.split())
     status = runner.invoke(app, ["status", "feb", "--config", str(district), "--today", "2027-01-20"])
-    line = next(l for l in status.output.splitlines() if "caaspp-feb-05" in l)
+    line = next(row for row in status.output.splitlines() if "caaspp-feb-05" in row)
     assert "done" in line and "300/0/0" in line
     history = runner.invoke(app, ["history", "--config", str(district)])
     assert history.exit_code == 0 and "2027-02" in history.output
@@ -81,8 +85,13 @@ def test_console_script_runs_a_month_with_no_servers(district, tmp_path):
     exe = shutil.which("examdesk", path=str(Path(sys.executable).parent)) or "examdesk"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EXAMDESK_"))}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    proc = subprocess.run([exe, "run", "july", "--config", str(district), "--today", "2026-07-01"],
-                          capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [exe, "run", "july", "--config", str(district), "--today", "2026-07-01"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "messages sent" in proc.stdout
     eml = list((tmp_path / "output" / "outbox" / "2026-07").glob("*.eml"))

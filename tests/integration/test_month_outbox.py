@@ -9,6 +9,7 @@ import pytest
 from conftest import edit_config
 from examdesk.adapters.ledger import Ledger
 from examdesk.services import month as svc
+from examdesk.services import rendering
 from examdesk.settings import load_settings
 from helpers import attachments, docx_text, read_outbox, run_month
 
@@ -41,8 +42,9 @@ def test_february_sends_one_packet_per_guardian_with_their_own_letters(district,
             assert guardian in text
             assert [s for s in names if s != sid and s in text] == []  # no other student's id
             # no other student's name (a guardian may share a name with some student)
-            others = [n for s, n in names.items()
-                      if s != sid and n in text and n not in names[sid] and n not in guardian]
+            others = [
+                n for s, n in names.items() if s != sid and n in text and n not in names[sid] and n not in guardian
+            ]
             assert not others, (filename, others)
             seen_students.add(sid)
             assert "{{" not in text and "{%" not in text
@@ -108,8 +110,20 @@ def test_hostile_names_are_escaped_in_the_letter(district, tmp_path):
 def test_every_month_of_the_year_runs(district):
     settings = load_settings(district)
     totals = {}
-    for month in ["july", "august", "september", "october", "november", "december", "january", "february",
-                  "march", "april", "may", "june"]:
+    for month in [
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+    ]:
         summary = run_month(district, month)
         assert summary["messages_failed"] == 0, month
         assert summary["tasks"] > 0 and summary["messages_sent"] > 0, month
@@ -129,6 +143,7 @@ def test_every_month_of_the_year_runs(district):
 
 def test_broken_template_stops_before_any_email(district, tmp_path):
     import shutil
+
     from docx import Document
 
     templates = tmp_path / "templates"
@@ -139,9 +154,9 @@ def test_broken_template_stops_before_any_email(district, tmp_path):
     doc.save(path)
     edit_config(district, templates=str(templates))
     plan = svc.prepare_month(district, "february", "2026-27")
-    with pytest.raises(svc.RenderingFailed, match="parent_notification.en.docx.*shoe_size"):
-        for batch in svc.batches(plan.jobs):
-            svc.render_batch(plan, batch)
+    with pytest.raises(rendering.RenderingFailed, match="parent_notification.en.docx.*shoe_size"):
+        for batch in rendering.batches(plan.jobs):
+            rendering.render_batch(plan, batch)
     settings = load_settings(district)
     assert not (settings.output_dir / "outbox").exists()
 

@@ -21,8 +21,9 @@ def _admin_connect():
     last = None
     for user in dict.fromkeys([PG_USER, "postgres", "root"]):
         try:
-            return psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", autocommit=True,
-                                   connect_timeout=3), user
+            return psycopg.connect(
+                host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", autocommit=True, connect_timeout=3
+            ), user
         except psycopg.OperationalError as exc:
             last = exc
     pytest.skip(f"no PostgreSQL server reachable at {PG_HOST}:{PG_PORT} ({str(last).strip().splitlines()[0]})")
@@ -42,9 +43,20 @@ def pg_url():
 
 def _message(ledger: Ledger, key: str) -> None:
     run_id = ledger.start_run("2026-27", "2027-02")
-    ledger.ensure_message(key=key, run_id=run_id, school_year="2026-27", month="2027-02", kind="documents",
-                          recipient_key="guardian:G1", recipient_email="pat@example.org", recipient_name="Pat",
-                          subject="s", attachments=["a.docx"], message_id=f"{key}@x", doc_keys=[("d1", "t1")])
+    ledger.ensure_message(
+        key=key,
+        run_id=run_id,
+        school_year="2026-27",
+        month="2027-02",
+        kind="documents",
+        recipient_key="guardian:G1",
+        recipient_email="pat@example.org",
+        recipient_name="Pat",
+        subject="s",
+        attachments=["a.docx"],
+        message_id=f"{key}@x",
+        doc_keys=[("d1", "t1")],
+    )
 
 
 def test_claim_is_exclusive_across_connections(pg_url):

@@ -15,8 +15,9 @@ def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harne
     from examdesk.flows.month import month_flow
     from examdesk.services.history import recent_runs
 
-    state = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20),
-                       return_state=True)
+    state = month_flow(
+        month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20), return_state=True
+    )
     summary = state.result()
     assert summary["documents_rendered"] == 300 and summary["messages_failed"] == 0
     again = month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20))
@@ -26,12 +27,17 @@ def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harne
         students = list(csv.DictReader(fh))
     with (tmp_path / "data" / "guardians.csv").open(encoding="utf-8") as fh:
         guardians = list(csv.DictReader(fh))
-    personal = {s["last_name"] for s in students} | {g["email"] for g in guardians} | {s["student_id"] for s in students}
+    personal = (
+        {s["last_name"] for s in students} | {g["email"] for g in guardians} | {s["student_id"] for s in students}
+    )
 
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"]),
-            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+            )
+        )
         runs = client.read_flow_runs()
     assert {a.key for a in artifacts} == {"examdesk-2026-27-2027-02-summary", "examdesk-2026-27-2027-02-tasks"}
     summary_md = next(a.data for a in artifacts if a.key.endswith("summary"))
@@ -52,7 +58,8 @@ def test_bad_input_fails_the_flow_run_before_anything_is_sent(prefect_harness, d
 
     staff = tmp_path / "data" / "staff.csv"
     lines = staff.read_text(encoding="utf-8").splitlines()
-    staff.write_text("\n".join(l.rsplit(",", 3)[0] for l in lines) + "\n", encoding="utf-8")  # drop role,site,phone
+    # drop the columns role, site_id and phone
+    staff.write_text("\n".join(line.rsplit(",", 3)[0] for line in lines) + "\n", encoding="utf-8")
     with pytest.raises(FatalDataError, match="staff.csv, row 1, column 'role': required column is missing"):
         month_flow(month="2027-02", school_year="2026-27", config=str(district))
     assert not (tmp_path / "output" / "outbox").exists()

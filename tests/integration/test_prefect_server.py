@@ -49,16 +49,32 @@ def test_server_then_serve_creates_the_monthly_schedule(district, tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EXAMDESK_"))}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    server = subprocess.Popen([exe, "server", "--port", str(port), "--config", str(district)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [exe, "server", "--port", str(port), "--config", str(district)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     serve = None
     try:
         api = f"http://127.0.0.1:{port}/api"
         _wait(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 120, "the Prefect server")
-        serve = subprocess.Popen([exe, "serve", "--config", str(district)], env={**env, "PREFECT_API_URL": api},
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        deployment = _wait(lambda: (r := httpx.get(f"{api}/deployments/name/examdesk-month/monthly", timeout=2))
-                           .status_code == 200 and r.json(), 120, "the monthly deployment")
+        serve = subprocess.Popen(
+            [exe, "serve", "--config", str(district)],
+            env={**env, "PREFECT_API_URL": api},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deployment = _wait(
+            lambda: (
+                (r := httpx.get(f"{api}/deployments/name/examdesk-month/monthly", timeout=2)).status_code == 200
+                and r.json()
+            ),
+            120,
+            "the monthly deployment",
+        )
         [schedule] = deployment["schedules"]
         assert schedule["schedule"]["cron"] == "0 7 1-7 * 1-5"
         assert schedule["schedule"]["timezone"] == "America/Los_Angeles"

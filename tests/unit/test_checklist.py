@@ -12,8 +12,9 @@ from examdesk.services.generators import GENERATORS
 
 REPO = Path(__file__).resolve().parents[2]
 SY = SchoolYear(2026)
-CTX = DueContext(SY, WorkingCalendar(), {"testing_window_start": date(2027, 4, 12),
-                                          "testing_window_end": date(2027, 5, 28)})
+CTX = DueContext(
+    SY, WorkingCalendar(), {"testing_window_start": date(2027, 4, 12), "testing_window_end": date(2027, 5, 28)}
+)
 
 
 def shipped():
@@ -22,8 +23,14 @@ def shipped():
 
 
 def task(**over):
-    base = {"id": "t1", "month": "july", "title": "Do it", "category": "communication",
-            "owner": "district_coordinator", "action": "reminder"}
+    base = {
+        "id": "t1",
+        "month": "july",
+        "title": "Do it",
+        "category": "communication",
+        "owner": "district_coordinator",
+        "action": "reminder",
+    }
     base.update(over)
     return base
 
@@ -87,16 +94,19 @@ def test_phase_tasks_fall_in_the_month_of_their_due_date():
 
 
 # ---- validation errors name the task -----------------------------------------------------------
-@pytest.mark.parametrize("override,message", [
-    ({"action": "fax_machine"}, "task 't1': unknown action/generator 'fax_machine'"),
-    ({"owner": "janitor"}, "task 't1': unknown owner role 'janitor'"),
-    ({"month": "smarch"}, "task 't1': bad month 'smarch'"),
-    ({"category": "vibes"}, "task 't1': unknown category 'vibes'"),
-    ({"recipients": ["aliens"]}, "task 't1': unknown recipient role or group 'aliens'"),
-    ({"due": "whenever"}, "task 't1': due 'whenever'"),
-    ({"month": None}, "task 't1': missing 'month'"),
-    ({"action": "parent_notification"}, "task 't1': generator 'parent_notification' needs 'recipients'"),
-])
+@pytest.mark.parametrize(
+    "override,message",
+    [
+        ({"action": "fax_machine"}, "task 't1': unknown action/generator 'fax_machine'"),
+        ({"owner": "janitor"}, "task 't1': unknown owner role 'janitor'"),
+        ({"month": "smarch"}, "task 't1': bad month 'smarch'"),
+        ({"category": "vibes"}, "task 't1': unknown category 'vibes'"),
+        ({"recipients": ["aliens"]}, "task 't1': unknown recipient role or group 'aliens'"),
+        ({"due": "whenever"}, "task 't1': due 'whenever'"),
+        ({"month": None}, "task 't1': missing 'month'"),
+        ({"action": "parent_notification"}, "task 't1': generator 'parent_notification' needs 'recipients'"),
+    ],
+)
 def test_bad_task_is_named(override, message):
     with pytest.raises(ChecklistError) as exc:
         parse_checklist([task(**override)], source="config/checklist.yaml", generators=GENERATORS)

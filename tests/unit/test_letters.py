@@ -9,17 +9,61 @@ ORG = Organisation("Test USD", "00-00000", "Cora Ordinator", "cora@district.exam
 
 def district(**extra_rows):
     student = lambda sid, first, lang="English": {
-        "student_id": sid, "first_name": first, "last_name": "Doe", "grade": 5, "site_id": "A",
-        "birth_date": date(2016, 1, 1), "home_language": {"English": "en", "Spanish": "es", "Vietnamese": "vi"}[lang]}
+        "student_id": sid,
+        "first_name": first,
+        "last_name": "Doe",
+        "grade": 5,
+        "site_id": "A",
+        "birth_date": date(2016, 1, 1),
+        "home_language": {"English": "en", "Spanish": "es", "Vietnamese": "vi"}[lang],
+    }
     rows = {
-        "students": [student("1", "Ann"), student("2", "Ben", "Spanish"), student("3", "Cai", "Vietnamese"),
-                     student("4", "Dee")],
+        "students": [
+            student("1", "Ann"),
+            student("2", "Ben", "Spanish"),
+            student("3", "Cai", "Vietnamese"),
+            student("4", "Dee"),
+        ],
         "guardians": [
-            {"guardian_id": "G1", "student_id": "1", "first_name": "Pat", "last_name": "Doe", "email": "pat@example.org", "primary_contact": True},
-            {"guardian_id": "G1", "student_id": "4", "first_name": "Pat", "last_name": "Doe", "email": "pat@example.org", "primary_contact": True},
-            {"guardian_id": "G2", "student_id": "1", "first_name": "Sam", "last_name": "Doe", "email": "sam@example.org"},
-            {"guardian_id": "G3", "student_id": "2", "first_name": "Rosa", "last_name": "Ruiz", "email": "rosa@example.com", "preferred_language": "es"},
-            {"guardian_id": "G4", "student_id": "3", "first_name": "Lan", "last_name": "Vo", "email": "lan@example.com", "preferred_language": "vi"},
+            {
+                "guardian_id": "G1",
+                "student_id": "1",
+                "first_name": "Pat",
+                "last_name": "Doe",
+                "email": "pat@example.org",
+                "primary_contact": True,
+            },
+            {
+                "guardian_id": "G1",
+                "student_id": "4",
+                "first_name": "Pat",
+                "last_name": "Doe",
+                "email": "pat@example.org",
+                "primary_contact": True,
+            },
+            {
+                "guardian_id": "G2",
+                "student_id": "1",
+                "first_name": "Sam",
+                "last_name": "Doe",
+                "email": "sam@example.org",
+            },
+            {
+                "guardian_id": "G3",
+                "student_id": "2",
+                "first_name": "Rosa",
+                "last_name": "Ruiz",
+                "email": "rosa@example.com",
+                "preferred_language": "es",
+            },
+            {
+                "guardian_id": "G4",
+                "student_id": "3",
+                "first_name": "Lan",
+                "last_name": "Vo",
+                "email": "lan@example.com",
+                "preferred_language": "vi",
+            },
         ],
     }
     rows.update(extra_rows)
@@ -27,15 +71,26 @@ def district(**extra_rows):
 
 
 def jobs(data):
-    return parent_notification_jobs(data, ORG, task_id="feb-05", school_year="2026-27", month_key="2027-02",
-                                    letter_date=date(2027, 2, 1), available_languages={"en", "es"},
-                                    formatter_for=lambda lang: lambda d: d.isoformat())
+    return parent_notification_jobs(
+        data,
+        ORG,
+        task_id="feb-05",
+        school_year="2026-27",
+        month_key="2027-02",
+        letter_date=date(2027, 2, 1),
+        available_languages={"en", "es"},
+        formatter_for=lambda lang: lambda d: d.isoformat(),
+    )
 
 
 def test_one_letter_per_student_to_the_primary_guardian():
     js = jobs(district())
     assert [(j.student_id, j.recipient.email) for j in js] == [
-        ("1", "pat@example.org"), ("2", "rosa@example.com"), ("3", "lan@example.com"), ("4", "pat@example.org")]
+        ("1", "pat@example.org"),
+        ("2", "rosa@example.com"),
+        ("3", "lan@example.com"),
+        ("4", "pat@example.org"),
+    ]
 
 
 def test_language_from_family_with_english_fallback_noted():

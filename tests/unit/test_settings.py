@@ -25,13 +25,16 @@ def test_missing_setting_names_key_and_file(district):
     assert "organisation.name: missing required setting" in str(exc.value)
 
 
-@pytest.mark.parametrize("key,value,expected", [
-    ("mail__port", "twenty-five", "mail.port"),
-    ("mail__security", "tls-please", "mail.security"),
-    ("organisation__time_zone", "Mars/Olympus_Mons", "unknown time zone"),
-    ("mail__sender", "not-an-address", "mail.sender"),
-    ("mail__hostname", "typo.example.org", "mail.hostname: unknown setting"),
-])
+@pytest.mark.parametrize(
+    "key,value,expected",
+    [
+        ("mail__port", "twenty-five", "mail.port"),
+        ("mail__security", "tls-please", "mail.security"),
+        ("organisation__time_zone", "Mars/Olympus_Mons", "unknown time zone"),
+        ("mail__sender", "not-an-address", "mail.sender"),
+        ("mail__hostname", "typo.example.org", "mail.hostname: unknown setting"),
+    ],
+)
 def test_wrong_setting_names_key(district, key, value, expected):
     edit_config(district, **{key: value})
     with pytest.raises(ConfigError, match=expected):

@@ -52,14 +52,22 @@ def test_each_kind_of_bad_row(district, tmp_path):
     # a guardian of a rejected student is rejected too, naming the reference
     rejected_ids = {"9100000037"}  # row 2's student
     assert rejected_ids.isdisjoint(s.student_id for s in data.students)
-    assert any(p.column == "student_id" and "unknown student" in p.message for p in report.problems
-               if p.file.endswith("guardians.csv"))
+    assert any(
+        p.column == "student_id" and "unknown student" in p.message
+        for p in report.problems
+        if p.file.endswith("guardians.csv")
+    )
 
 
 def test_missing_required_column_stops_before_anything(district):
     settings = load_settings(district)
-    rewrite_csv(settings.data_path("staff"), lambda rows, header: (
-        [{k: v for k, v in r.items() if k != "email"} for r in rows], [h for h in header if h != "email"]))
+    rewrite_csv(
+        settings.data_path("staff"),
+        lambda rows, header: (
+            [{k: v for k, v in r.items() if k != "email"} for r in rows],
+            [h for h in header if h != "email"],
+        ),
+    )
     with pytest.raises(FatalDataError) as exc:
         load_district(settings)
     [problem] = exc.value.problems

@@ -21,7 +21,7 @@ class TemplateLibrary:
         self._env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
     def languages(self, name: str) -> set[str]:
-        return {p.name[len(name) + 1:-len(".docx")] for p in self.letters_dir.glob(f"{name}.*.docx")}
+        return {p.name[len(name) + 1 : -len(".docx")] for p in self.letters_dir.glob(f"{name}.*.docx")}
 
     def path(self, name: str, language: str) -> Path:
         return self.letters_dir / f"{name}.{language}.docx"
@@ -34,7 +34,9 @@ class TemplateLibrary:
         try:
             doc.render(context, jinja_env=self._env, autoescape=True)
         except jinja2.UndefinedError as exc:
-            raise TemplateRenderError(f"{path.name}: {exc} (the template uses a variable the data does not provide)") from None
+            raise TemplateRenderError(
+                f"{path.name}: {exc} (the template uses a variable the data does not provide)"
+            ) from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateRenderError(f"{path.name}: template syntax error: {exc.message}") from None
         buffer = io.BytesIO()

@@ -9,18 +9,35 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, func, select, update)
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 metadata = MetaData()
 
 runs = Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("school_year", String(9), nullable=False),
     Column("month", String(7), nullable=False),
@@ -31,7 +48,8 @@ runs = Table(
 )
 
 task_status = Table(
-    "task_status", metadata,
+    "task_status",
+    metadata,
     Column("school_year", String(9), primary_key=True),
     Column("task_id", String(80), primary_key=True),
     Column("status", String(16), nullable=False),
@@ -41,7 +59,8 @@ task_status = Table(
 )
 
 documents = Table(
-    "documents", metadata,
+    "documents",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", ForeignKey("runs.id"), nullable=False),
     Column("doc_key", String(300), nullable=False, index=True),
@@ -57,7 +76,8 @@ documents = Table(
 )
 
 messages = Table(
-    "messages", metadata,
+    "messages",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("idempotency_key", String(64), nullable=False, unique=True),
     Column("run_id", ForeignKey("runs.id")),
@@ -80,14 +100,16 @@ messages = Table(
 )
 
 message_documents = Table(
-    "message_documents", metadata,
+    "message_documents",
+    metadata,
     Column("message_id", ForeignKey("messages.id"), primary_key=True),
     Column("doc_key", String(300), primary_key=True),
     Column("task_id", String(80), nullable=False, index=True),
 )
 
 acknowledgements = Table(
-    "acknowledgements", metadata,
+    "acknowledgements",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("school_year", String(9), nullable=False),
     Column("task_id", String(80)),
@@ -108,7 +130,7 @@ DELIVERED_STATES = (SENT, UNKNOWN, SENDING)  # never resent without --resend
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -134,13 +156,17 @@ class Ledger:
     # ---- runs ------------------------------------------------------------------------------
     def start_run(self, school_year: str, month: str) -> int:
         with self.engine.begin() as c:
-            return c.execute(runs.insert().values(school_year=school_year, month=month, started_at=_now(),
-                                                  state="running")).inserted_primary_key[0]
+            return c.execute(
+                runs.insert().values(school_year=school_year, month=month, started_at=_now(), state="running")
+            ).inserted_primary_key[0]
 
     def finish_run(self, run_id: int, state: str, summary: dict) -> None:
         with self.engine.begin() as c:
-            c.execute(update(runs).where(runs.c.id == run_id).values(
-                finished_at=_now(), state=state, summary=json.loads(json.dumps(summary, default=str))))
+            c.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(finished_at=_now(), state=state, summary=json.loads(json.dumps(summary, default=str)))
+            )
 
     # ---- documents -------------------------------------------------------------------------
     def record_documents(self, run_id: int, rows: list[dict]) -> None:
@@ -152,40 +178,72 @@ class Ledger:
 
     def delivered_doc_keys(self, school_year: str, month: str) -> set[str]:
         """Documents of this month already in a sent (or possibly sent) message."""
-        q = (select(message_documents.c.doc_key)
-             .join(messages, messages.c.id == message_documents.c.message_id)
-             .where(messages.c.school_year == school_year, messages.c.month == month,
-                    messages.c.state.in_(DELIVERED_STATES)))
+        q = (
+            select(message_documents.c.doc_key)
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(
+                messages.c.school_year == school_year, messages.c.month == month, messages.c.state.in_(DELIVERED_STATES)
+            )
+        )
         with self.engine.connect() as c:
             return set(c.execute(q).scalars())
 
     # ---- messages --------------------------------------------------------------------------
-    def ensure_message(self, *, key: str, run_id: int, school_year: str, month: str, kind: str,
-                       recipient_key: str, recipient_email: str, recipient_name: str, subject: str,
-                       attachments: list[str],
-                       message_id: str, doc_keys: list[tuple[str, str]]) -> None:
+    def ensure_message(
+        self,
+        *,
+        key: str,
+        run_id: int,
+        school_year: str,
+        month: str,
+        kind: str,
+        recipient_key: str,
+        recipient_email: str,
+        recipient_name: str,
+        subject: str,
+        attachments: list[str],
+        message_id: str,
+        doc_keys: list[tuple[str, str]],
+    ) -> None:
         """Create the message as pending unless it already exists (the unique key decides)."""
         now = _now()
         try:
             with self.engine.begin() as c:
-                mid = c.execute(messages.insert().values(
-                    idempotency_key=key, run_id=run_id, school_year=school_year, month=month, kind=kind,
-                    recipient_key=recipient_key, recipient_email=recipient_email, recipient_name=recipient_name,
-                    subject=subject,
-                    attachments=attachments, state=PENDING, attempts=0, message_id=message_id,
-                    created_at=now, updated_at=now)).inserted_primary_key[0]
+                mid = c.execute(
+                    messages.insert().values(
+                        idempotency_key=key,
+                        run_id=run_id,
+                        school_year=school_year,
+                        month=month,
+                        kind=kind,
+                        recipient_key=recipient_key,
+                        recipient_email=recipient_email,
+                        recipient_name=recipient_name,
+                        subject=subject,
+                        attachments=attachments,
+                        state=PENDING,
+                        attempts=0,
+                        message_id=message_id,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                ).inserted_primary_key[0]
                 if doc_keys:
-                    c.execute(message_documents.insert(),
-                              [{"message_id": mid, "doc_key": d, "task_id": t} for d, t in doc_keys])
+                    c.execute(
+                        message_documents.insert(),
+                        [{"message_id": mid, "doc_key": d, "task_id": t} for d, t in doc_keys],
+                    )
         except IntegrityError:
             pass  # already recorded by an earlier or concurrent run
 
     def claim(self, key: str) -> bool:
         """pending|failed -> sending, atomically; False if another run has it or it is done."""
         with self.engine.begin() as c:
-            result = c.execute(update(messages)
-                               .where(messages.c.idempotency_key == key, messages.c.state.in_((PENDING, FAILED)))
-                               .values(state=SENDING, attempts=messages.c.attempts + 1, updated_at=_now()))
+            result = c.execute(
+                update(messages)
+                .where(messages.c.idempotency_key == key, messages.c.state.in_((PENDING, FAILED)))
+                .values(state=SENDING, attempts=messages.c.attempts + 1, updated_at=_now())
+            )
             return result.rowcount == 1
 
     def message_state(self, key: str) -> str | None:
@@ -209,10 +267,12 @@ class Ledger:
             return [dict(r._mapping) for r in c.execute(q)]
 
     def delivery_counts_by_task(self, school_year: str) -> dict[str, Counter]:
-        q = (select(message_documents.c.task_id, messages.c.state, func.count())
-             .join(messages, messages.c.id == message_documents.c.message_id)
-             .where(messages.c.school_year == school_year)
-             .group_by(message_documents.c.task_id, messages.c.state))
+        q = (
+            select(message_documents.c.task_id, messages.c.state, func.count())
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(messages.c.school_year == school_year)
+            .group_by(message_documents.c.task_id, messages.c.state)
+        )
         counts: dict[str, Counter] = defaultdict(Counter)
         with self.engine.connect() as c:
             for task_id, state, n in c.execute(q):
@@ -223,26 +283,39 @@ class Ledger:
     def set_task_status(self, school_year: str, task_id: str, status: str, *, note: str = "", source: str) -> None:
         now = _now()
         with self.engine.begin() as c:
-            updated = c.execute(update(task_status).where(task_status.c.school_year == school_year,
-                                                          task_status.c.task_id == task_id)
-                                .values(status=status, note=note, source=source, updated_at=now)).rowcount
+            updated = c.execute(
+                update(task_status)
+                .where(task_status.c.school_year == school_year, task_status.c.task_id == task_id)
+                .values(status=status, note=note, source=source, updated_at=now)
+            ).rowcount
             if not updated:
-                c.execute(task_status.insert().values(school_year=school_year, task_id=task_id, status=status,
-                                                      note=note, source=source, updated_at=now))
+                c.execute(
+                    task_status.insert().values(
+                        school_year=school_year,
+                        task_id=task_id,
+                        status=status,
+                        note=note,
+                        source=source,
+                        updated_at=now,
+                    )
+                )
 
     def task_statuses(self, school_year: str) -> dict[str, dict]:
         with self.engine.connect() as c:
-            return {r.task_id: dict(r._mapping)
-                    for r in c.execute(select(task_status).where(task_status.c.school_year == school_year))}
+            return {
+                r.task_id: dict(r._mapping)
+                for r in c.execute(select(task_status).where(task_status.c.school_year == school_year))
+            }
 
     # ---- acknowledgements ------------------------------------------------------------------
     def acknowledgements(self, school_year: str) -> list[dict]:
         with self.engine.connect() as c:
-            return [dict(r._mapping) for r in c.execute(
-                select(acknowledgements).where(acknowledgements.c.school_year == school_year))]
+            return [
+                dict(r._mapping)
+                for r in c.execute(select(acknowledgements).where(acknowledgements.c.school_year == school_year))
+            ]
 
     def record_acknowledgement(self, **values) -> None:
         values.setdefault("received_at", _now())
         with self.engine.begin() as c:
             c.execute(acknowledgements.insert().values(**values))
-

@@ -12,7 +12,7 @@ import mimetypes
 import os
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, formataddr
@@ -44,23 +44,25 @@ class OutgoingMail:
 class DeliveryError(Exception):
     """A message was not delivered. ``temporary``: worth retrying later."""
 
-    def __init__(self, message: str, *, temporary: bool, maybe_delivered: bool = False,
-                 connection_failed: bool = False):
+    def __init__(
+        self, message: str, *, temporary: bool, maybe_delivered: bool = False, connection_failed: bool = False
+    ):
         super().__init__(message)
         self.temporary = temporary
         self.maybe_delivered = maybe_delivered
         self.connection_failed = connection_failed  # could not (re)connect: later messages would fail too
 
 
-def compose(mail: OutgoingMail, *, sender: str, sender_name: str, reply_to: str | None = None,
-            now: datetime | None = None) -> EmailMessage:
+def compose(
+    mail: OutgoingMail, *, sender: str, sender_name: str, reply_to: str | None = None, now: datetime | None = None
+) -> EmailMessage:
     msg = EmailMessage(policy=SMTP_POLICY)
     msg["From"] = formataddr((sender_name, sender))
     msg["To"] = formataddr((mail.to_name, mail.to_email))
     if reply_to:
         msg["Reply-To"] = reply_to
     msg["Subject"] = mail.subject
-    msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
     msg["Message-ID"] = f"<{mail.message_id}>"
     msg["X-Examdesk-Key"] = mail.idempotency_key
     msg.set_content(mail.text)
@@ -105,8 +107,16 @@ class OutboxTransport:
             if new:
                 w.writerow(["written_at", "message_id", "to", "subject", "attachments", "file"])
             attachments = [p.get_filename() for p in message.iter_attachments()]
-            w.writerow([datetime.now(timezone.utc).isoformat(timespec="seconds"), message["Message-ID"],
-                        envelope_to, message["Subject"], len(attachments), final.name])
+            w.writerow(
+                [
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    message["Message-ID"],
+                    envelope_to,
+                    message["Subject"],
+                    len(attachments),
+                    final.name,
+                ]
+            )
 
     def close(self) -> None:
         pass
@@ -117,16 +127,33 @@ class SmtpTransport:
 
     name = "smtp"
 
-    def __init__(self, *, host: str, port: int, security: str, sender: str, username: str | None,
-                 password: str | None, timeout: float = 30):
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        security: str,
+        sender: str,
+        username: str | None,
+        password: str | None,
+        timeout: float = 30,
+    ):
         if username and not password:
-            raise ValueError("mail.username is set but EXAMDESK_MAIL__PASSWORD is not: "
-                             "set the SMTP password in the environment (never in a file)")
+            raise ValueError(
+                "mail.username is set but EXAMDESK_MAIL__PASSWORD is not: "
+                "set the SMTP password in the environment (never in a file)"
+            )
         self.sender = sender
         self._client = yagmail.SMTP(
-            user=username or sender, password=password, host=host, port=port,
-            smtp_ssl=security == "ssl", smtp_starttls=security == "starttls",
-            smtp_skip_login=not username, soft_email_validation=False, timeout=timeout,
+            user=username or sender,
+            password=password,
+            host=host,
+            port=port,
+            smtp_ssl=security == "ssl",
+            smtp_starttls=security == "starttls",
+            smtp_skip_login=not username,
+            soft_email_validation=False,
+            timeout=timeout,
         )
         self._client.set_logging(None)  # yagmail's log names recipients; ours does not
         self._open = False
@@ -135,8 +162,11 @@ class SmtpTransport:
         try:
             self._client.login()
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"cannot connect to SMTP server {self._client.host}:{self._client.port}: "
-                                f"{type(exc).__name__}: {exc}", temporary=True, connection_failed=True) from None
+            raise DeliveryError(
+                f"cannot connect to SMTP server {self._client.host}:{self._client.port}: {type(exc).__name__}: {exc}",
+                temporary=True,
+                connection_failed=True,
+            ) from None
         self._open = True
 
     def send(self, message: EmailMessage, envelope_to: str) -> None:
@@ -151,8 +181,9 @@ class SmtpTransport:
             code, reply = smtp.mail(self.sender)
             if code != 250:
                 smtp.rset()
-                raise DeliveryError(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}",
-                                    temporary=400 <= code < 500)
+                raise DeliveryError(
+                    f"MAIL FROM refused: {code} {reply.decode(errors='replace')}", temporary=400 <= code < 500
+                )
             code, reply = smtp.rcpt(envelope_to)
             if code not in (250, 251):
                 smtp.rset()
@@ -163,11 +194,13 @@ class SmtpTransport:
                 raise DeliveryError(f"{code} {reply.decode(errors='replace')}", temporary=400 <= code < 500)
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self._open = False
-            raise DeliveryError(f"connection lost during {stage}: {exc}", temporary=True,
-                                maybe_delivered=stage == "data") from None
+            raise DeliveryError(
+                f"connection lost during {stage}: {exc}", temporary=True, maybe_delivered=stage == "data"
+            ) from None
         except smtplib.SMTPDataError as exc:
-            raise DeliveryError(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}",
-                                temporary=400 <= exc.smtp_code < 500) from None
+            raise DeliveryError(
+                f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}", temporary=400 <= exc.smtp_code < 500
+            ) from None
 
     def close(self) -> None:
         if self._open:

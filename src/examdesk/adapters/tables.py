@@ -19,7 +19,11 @@ def _as_text(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return ""
     if isinstance(value, pd.Timestamp | datetime):
-        return value.date().isoformat() if (value.hour, value.minute, value.second) == (0, 0, 0) else value.isoformat(sep=" ")
+        return (
+            value.date().isoformat()
+            if (value.hour, value.minute, value.second) == (0, 0, 0)
+            else value.isoformat(sep=" ")
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):
@@ -40,7 +44,9 @@ def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
         else:
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")
     except UnicodeDecodeError as exc:
-        raise TableReadError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
+        raise TableReadError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV"
+        ) from None
     except pd.errors.EmptyDataError:
         raise TableReadError(f"{path}: the file is empty (no header row)") from None
     except (pd.errors.ParserError, ValueError) as exc:
@@ -50,6 +56,6 @@ def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for offset, record in enumerate(frame.itertuples(index=False, name=None)):
-            yield offset + 2, {h: _as_text(v) for h, v in zip(header, record)}
+            yield offset + 2, {h: _as_text(v) for h, v in zip(header, record, strict=True)}
 
     return header, rows()

@@ -11,15 +11,24 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FILLS = {
-    "done": "C6EFCE", "sent": "C6EFCE",
-    "overdue": "FFC7CE", "failed": "FFC7CE",
-    "pending": "FFEB9C", "sending": "FFEB9C",
+    "done": "C6EFCE",
+    "sent": "C6EFCE",
+    "overdue": "FFC7CE",
+    "failed": "FFC7CE",
+    "pending": "FFEB9C",
+    "sending": "FFEB9C",
     "unknown": "F8CBAD",
 }
 
 
-def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence], status_column: str,
-           widths: dict[str, int]) -> None:
+def _sheet(
+    wb: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    status_column: str,
+    widths: dict[str, int],
+) -> None:
     ws = wb.create_sheet(title)
     ws.append(list(header))
     for cell in ws[1]:
@@ -39,18 +48,80 @@ def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Seque
 def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[dict]) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
-    ck_header = ["Task", "When", "Title", "Category", "Owner", "Action", "Due", "Status", "Sent", "Failed",
-                 "Pending", "Note"]
-    _sheet(wb, "Checklist", ck_header,
-           [[r["task_id"], r["when"], r["title"], r["category"], r["owner"], r["action"], r["due"], r["status"],
-             r["sent"], r["failed"], r["pending"], r["note"]] for r in checklist_rows],
-           "Status", {"Title": 70, "Category": 28, "Owner": 24, "Due": 12, "Note": 30})
-    dl_header = ["Month", "Recipient", "Email", "Kind", "Subject", "Attachments", "State", "Attempts", "Sent at",
-                 "Message-ID", "Error"]
-    _sheet(wb, "Deliveries", dl_header,
-           [[r["month"], r["recipient"], r["email"], r["kind"], r["subject"], r["attachments"], r["state"],
-             r["attempts"], r["sent_at"], r["message_id"], r["error"]] for r in delivery_rows],
-           "State", {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at": 22, "Message-ID": 40, "Error": 40})
+    ck_header = [
+        "Task",
+        "When",
+        "Title",
+        "Category",
+        "Owner",
+        "Action",
+        "Due",
+        "Status",
+        "Sent",
+        "Failed",
+        "Pending",
+        "Note",
+    ]
+    _sheet(
+        wb,
+        "Checklist",
+        ck_header,
+        [
+            [
+                r["task_id"],
+                r["when"],
+                r["title"],
+                r["category"],
+                r["owner"],
+                r["action"],
+                r["due"],
+                r["status"],
+                r["sent"],
+                r["failed"],
+                r["pending"],
+                r["note"],
+            ]
+            for r in checklist_rows
+        ],
+        "Status",
+        {"Title": 70, "Category": 28, "Owner": 24, "Due": 12, "Note": 30},
+    )
+    dl_header = [
+        "Month",
+        "Recipient",
+        "Email",
+        "Kind",
+        "Subject",
+        "Attachments",
+        "State",
+        "Attempts",
+        "Sent at",
+        "Message-ID",
+        "Error",
+    ]
+    _sheet(
+        wb,
+        "Deliveries",
+        dl_header,
+        [
+            [
+                r["month"],
+                r["recipient"],
+                r["email"],
+                r["kind"],
+                r["subject"],
+                r["attachments"],
+                r["state"],
+                r["attempts"],
+                r["sent_at"],
+                r["message_id"],
+                r["error"],
+            ]
+            for r in delivery_rows
+        ],
+        "State",
+        {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at": 22, "Message-ID": 40, "Error": 40},
+    )
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)

@@ -173,7 +173,9 @@ class WorkingCalendar:
         """Working days in (start, end], i.e. how many were added to get from start to end."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for d in expand_days(start + timedelta(days=1), end) if self.is_working_day(d)) if end > start else 0
+        return (
+            sum(1 for d in expand_days(start + timedelta(days=1), end) if self.is_working_day(d)) if end > start else 0
+        )
 
     def last_working_day_on_or_before(self, day: date) -> date:
         while not self.is_working_day(day):

@@ -23,7 +23,9 @@ class ChecklistError(ValueError):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
-        super().__init__(f"{source}: {len(problems)} problem(s) in the checklist:\n" + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(
+            f"{source}: {len(problems)} problem(s) in the checklist:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 @dataclass(frozen=True)
@@ -157,11 +159,21 @@ def parse_checklist(entries: object, *, source: str, generators: Iterable[str]) 
         if errs:
             problems.extend(f"{where}: {e}" for e in errs)
             continue
-        tasks.append(Task(
-            id=task_id, title=title, category=category, owner=owner, action=action,
-            month=month_no, phase=phase, due=due, recipients=recipients,
-            source=str(raw.get("source") or ""), notes=str(raw.get("notes") or "").strip(),
-        ))
+        tasks.append(
+            Task(
+                id=task_id,
+                title=title,
+                category=category,
+                owner=owner,
+                action=action,
+                month=month_no,
+                phase=phase,
+                due=due,
+                recipients=recipients,
+                source=str(raw.get("source") or ""),
+                notes=str(raw.get("notes") or "").strip(),
+            )
+        )
     if problems:
         raise ChecklistError(source, problems)
     return Checklist(tuple(tasks))
@@ -172,14 +184,17 @@ def check_events(checklist: Checklist, known_events: Iterable[str], *, source: s
     known = set(known_events)
     problems = [
         f"task {t.id!r}: due rule {t.due.text!r} names unknown event {e!r} (known: {', '.join(sorted(known))})"
-        for t in checklist for e in t.due.events if e not in known
+        for t in checklist
+        for e in t.due.events
+        if e not in known
     ]
     if problems:
         raise ChecklistError(source, problems)
 
 
-def tasks_for_month(checklist: Checklist, month: Month, ctx: DueContext,
-                    testing_window: tuple[date, date] | None) -> list[PlannedTask]:
+def tasks_for_month(
+    checklist: Checklist, month: Month, ctx: DueContext, testing_window: tuple[date, date] | None
+) -> list[PlannedTask]:
     """The month's tasks plus ongoing ones; phase tasks land where their due date falls.
 
     'during' tasks are planned in every month that overlaps the testing window.
@@ -193,7 +208,11 @@ def tasks_for_month(checklist: Checklist, month: Month, ctx: DueContext,
             planned.append(PlannedTask(task, task.due.resolve(ctx, month)))
         elif task.phase == "during":
             if testing_window and testing_window[0] <= month.last_day and testing_window[1] >= month.first_day:
-                due = task.due.resolve(ctx, month) if not isinstance(task.due, NoDue) else Due(min(month.last_day, testing_window[1]))
+                due = (
+                    task.due.resolve(ctx, month)
+                    if not isinstance(task.due, NoDue)
+                    else Due(min(month.last_day, testing_window[1]))
+                )
                 planned.append(PlannedTask(task, due))
         else:
             due = task.due.resolve(ctx, month)
@@ -202,8 +221,9 @@ def tasks_for_month(checklist: Checklist, month: Month, ctx: DueContext,
     return planned
 
 
-def planned_year(checklist: Checklist, months: list[Month], ctx: DueContext,
-                 testing_window: tuple[date, date] | None) -> dict[str, PlannedTask]:
+def planned_year(
+    checklist: Checklist, months: list[Month], ctx: DueContext, testing_window: tuple[date, date] | None
+) -> dict[str, PlannedTask]:
     """Every non-ongoing task of the year with its due date, keyed by task id."""
     result: dict[str, PlannedTask] = {}
     for month in months:

@@ -58,9 +58,24 @@ class Packet:
     doc_keys: list[str] = field(default_factory=list)
 
     def idempotency_key(self, school_year: str, month_key: str, generation: int = 0) -> str:
-        basis = "|".join([school_year, month_key, self.kind, self.recipient.key, self.recipient.email.lower(),
-                          *sorted(self.doc_keys), f"g{generation}"])
+        basis = "|".join(
+            [
+                school_year,
+                month_key,
+                self.kind,
+                self.recipient.key,
+                self.recipient.email.lower(),
+                *sorted(self.doc_keys),
+                f"g{generation}",
+            ]
+        )
         return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+    @property
+    def doc_tasks(self) -> list[tuple[str, str]]:
+        """(doc_key, task_id) of every document or digest line in the packet."""
+        task_ids = [j.task_id for j in self.jobs] + [d.task_id for d in self.digest]
+        return list(zip(self.doc_keys, task_ids, strict=True))
 
     @property
     def task_ids(self) -> list[str]:

@@ -99,12 +99,18 @@ class EventOffset(DueRule):
 
 
 _UNITS = {
-    "working day": "working_days", "working days": "working_days",
-    "school day": "working_days", "school days": "working_days",
-    "business day": "working_days", "business days": "working_days",
-    "day": "days", "days": "days",
-    "week": "weeks", "weeks": "weeks",
-    "month": "months", "months": "months",
+    "working day": "working_days",
+    "working days": "working_days",
+    "school day": "working_days",
+    "school days": "working_days",
+    "business day": "working_days",
+    "business days": "working_days",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
 }
 _OFFSET = re.compile(
     r"(?P<n>\d+)\s+(?P<unit>working days?|school days?|business days?|days?|weeks?|months?)\s+"

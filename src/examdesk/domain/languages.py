@@ -15,10 +15,19 @@ LANGUAGES: dict[str, str] = {
     "hy": "Armenian",
 }
 _ALIASES = {
-    "chinese": "zh-Hant", "traditional chinese": "zh-Hant", "chinese traditional": "zh-Hant",
-    "zh": "zh-Hant", "zh-tw": "zh-Hant", "cantonese": "zh-Hant", "mandarin": "zh-Hant",
-    "tagalog": "fil", "tl": "fil", "filipino (tagalog)": "fil",
-    "español": "es", "espanol": "es", "tiếng việt": "vi",
+    "chinese": "zh-Hant",
+    "traditional chinese": "zh-Hant",
+    "chinese traditional": "zh-Hant",
+    "zh": "zh-Hant",
+    "zh-tw": "zh-Hant",
+    "cantonese": "zh-Hant",
+    "mandarin": "zh-Hant",
+    "tagalog": "fil",
+    "tl": "fil",
+    "filipino (tagalog)": "fil",
+    "español": "es",
+    "espanol": "es",
+    "tiếng việt": "vi",
 }
 
 
@@ -34,6 +43,17 @@ def language_code(text: str) -> str | None:
 def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
+
 # Babel locale per language, for dates and month names in letters and emails.
-LOCALES: dict[str, str] = {"en": "en_US", "es": "es_US", "vi": "vi", "zh-Hant": "zh_Hant", "fil": "fil",
-                           "ar": "ar", "ko": "ko", "pa": "pa", "ru": "ru", "hy": "hy"}
+LOCALES: dict[str, str] = {
+    "en": "en_US",
+    "es": "es_US",
+    "vi": "vi",
+    "zh-Hant": "zh_Hant",
+    "fil": "fil",
+    "ar": "ar",
+    "ko": "ko",
+    "pa": "pa",
+    "ru": "ru",
+    "hy": "hy",
+}

@@ -10,9 +10,10 @@ from .documents import Recipient, RenderJob, safe_filename
 from .languages import language_name
 from .records import DistrictData, Guardian, Student
 
-
-TITLES = {"en": "Notice of upcoming state testing for {name}",
-          "es": "Aviso de las próximas evaluaciones estatales de {name}"}
+TITLES = {
+    "en": "Notice of upcoming state testing for {name}",
+    "es": "Aviso de las próximas evaluaciones estatales de {name}",
+}
 
 
 @dataclass(frozen=True)
@@ -37,27 +38,64 @@ def _tests_for(data: DistrictData, student: Student) -> list[dict]:
     for s in sorted(data.sessions_by_student.get(student.student_id, []), key=lambda s: (s.date, s.start_time)):
         t = tests.setdefault(s.test_code, {"code": s.test_code, "name": s.test_name, "dates": []})
         t["dates"].append(s.date)
-    return [{"code": t["code"], "name": t["name"], "first_date": min(t["dates"]), "last_date": max(t["dates"]),
-             "sessions": len(t["dates"])} for t in tests.values()]
+    return [
+        {
+            "code": t["code"],
+            "name": t["name"],
+            "first_date": min(t["dates"]),
+            "last_date": max(t["dates"]),
+            "sessions": len(t["dates"]),
+        }
+        for t in tests.values()
+    ]
 
 
-def parent_notification_jobs(data: DistrictData, org: Organisation, *, task_id: str, school_year: str,
-                             month_key: str, letter_date: date, available_languages: set[str],
-                             formatter_for: Callable[[str], Callable[[date], str]]) -> list[RenderJob]:
+def parent_notification_jobs(
+    data: DistrictData,
+    org: Organisation,
+    *,
+    task_id: str,
+    school_year: str,
+    month_key: str,
+    letter_date: date,
+    available_languages: set[str],
+    formatter_for: Callable[[str], Callable[[date], str]],
+) -> list[RenderJob]:
     """One letter per student, addressed to the primary guardian."""
     jobs: list[RenderJob] = []
     for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
         guardian = data.primary_guardian(student.student_id)
         if guardian is None:
             continue  # listed by the service as "no guardian to write to"
-        jobs.append(_parent_job(data, org, student, guardian, task_id, school_year, month_key, letter_date,
-                                available_languages, formatter_for))
+        jobs.append(
+            _parent_job(
+                data,
+                org,
+                student,
+                guardian,
+                task_id,
+                school_year,
+                month_key,
+                letter_date,
+                available_languages,
+                formatter_for,
+            )
+        )
     return jobs
 
 
-def _parent_job(data: DistrictData, org: Organisation, student: Student, guardian: Guardian, task_id: str,
-                school_year: str, month_key: str, letter_date: date, available: set[str],
-                formatter_for: Callable[[str], Callable[[date], str]]) -> RenderJob:
+def _parent_job(
+    data: DistrictData,
+    org: Organisation,
+    student: Student,
+    guardian: Guardian,
+    task_id: str,
+    school_year: str,
+    month_key: str,
+    letter_date: date,
+    available: set[str],
+    formatter_for: Callable[[str], Callable[[date], str]],
+) -> RenderJob:
     language, note = choose_language(guardian.preferred_language or student.home_language, available)
     fmt = formatter_for(language)
     site = data.sites[student.site_id]
@@ -70,25 +108,55 @@ def _parent_job(data: DistrictData, org: Organisation, student: Student, guardia
         "school_year": school_year,
         "letter_date": fmt(letter_date),
         "site": {"name": site.name, "address": site.address},
-        "guardian": {"name": guardian.full_name, "first_name": guardian.first_name, "last_name": guardian.last_name,
-                     "address": guardian.address},
-        "student": {"name": student.full_name, "first_name": student.first_name, "id": student.student_id,
-                    "grade": student.grade},
-        "tests": [{"name": t["name"], "dates": fmt(t["first_date"]) if t["first_date"] == t["last_date"]
-                   else f"{fmt(t['first_date'])} – {fmt(t['last_date'])}"} for t in tests],
+        "guardian": {
+            "name": guardian.full_name,
+            "first_name": guardian.first_name,
+            "last_name": guardian.last_name,
+            "address": guardian.address,
+        },
+        "student": {
+            "name": student.full_name,
+            "first_name": student.first_name,
+            "id": student.student_id,
+            "grade": student.grade,
+        },
+        "tests": [
+            {
+                "name": t["name"],
+                "dates": fmt(t["first_date"])
+                if t["first_date"] == t["last_date"]
+                else f"{fmt(t['first_date'])} – {fmt(t['last_date'])}",
+            }
+            for t in tests
+        ],
         "window": {"start": fmt(window.start_date), "end": fmt(window.end_date)} if window else None,
         "accommodations": list(student.accommodations) + list(student.designated_supports),
         "has_plan": student.iep or student.plan_504,
-        "contact": {"name": contact.full_name if contact else org.coordinator_name,
-                    "email": contact.email if contact else org.coordinator_email},
+        "contact": {
+            "name": contact.full_name if contact else org.coordinator_name,
+            "email": contact.email if contact else org.coordinator_email,
+        },
         "coordinator": {"name": org.coordinator_name, "title": org.coordinator_title, "email": org.coordinator_email},
     }
-    recipient = Recipient(key=f"guardian:{guardian.guardian_id}", name=guardian.full_name, email=guardian.email,
-                          language=language, kind="guardian", role="guardian", site_id=student.site_id)
+    recipient = Recipient(
+        key=f"guardian:{guardian.guardian_id}",
+        name=guardian.full_name,
+        email=guardian.email,
+        language=language,
+        kind="guardian",
+        role="guardian",
+        site_id=student.site_id,
+    )
     return RenderJob(
         doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{recipient.key}",
-        task_id=task_id, family="parent_notification", template="parent_notification", language=language,
+        task_id=task_id,
+        family="parent_notification",
+        template="parent_notification",
+        language=language,
         title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
         filename=safe_filename(f"testing-notice_{student.student_id}_{language}") + ".docx",
-        recipient=recipient, context=context, student_id=student.student_id, note=note,
+        recipient=recipient,
+        context=context,
+        student_id=student.student_id,
+        note=note,
     )

@@ -14,7 +14,9 @@ from datetime import date, datetime, time
 from .languages import LANGUAGES, language_code
 from .roles import STAFF_ROLES
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 TRUE = {"y", "yes", "true", "1", "x"}
 FALSE = {"n", "no", "false", "0", ""}
 
@@ -119,7 +121,11 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
         return (text, None) if text in STAFF_ROLES else (None, f"is not a known role ({', '.join(STAFF_ROLES)})")
     if col.kind == "language":
         code = language_code(text)
-        return (code, None) if code else (None, f"is not a known language ({', '.join(sorted(n for n in LANGUAGES.values()))})")
+        return (
+            (code, None)
+            if code
+            else (None, f"is not a known language ({', '.join(sorted(n for n in LANGUAGES.values()))})")
+        )
     if col.kind == "choice":
         return (text, None) if text in col.choices else (None, f"must be one of {', '.join(col.choices)}")
     if col.ref is not None and text not in refs.get(col.ref, set()):
@@ -130,9 +136,13 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
 _REF_NAMES = {"sites": "site", "students": "student", "staff": "staff member", "sessions": "session"}
 
 
-def validate_table(spec: TableSpec, file: str, header: Iterable[str],
-                   rows: Iterable[tuple[int, Mapping[str, str]]],
-                   refs: Mapping[str, set[str]]) -> TableResult:
+def validate_table(
+    spec: TableSpec,
+    file: str,
+    header: Iterable[str],
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    refs: Mapping[str, set[str]],
+) -> TableResult:
     """Check every row; invalid rows are left out and listed, valid rows go on.
 
     Raises FatalDataError when a required column is missing.
@@ -140,7 +150,9 @@ def validate_table(spec: TableSpec, file: str, header: Iterable[str],
     header = [h.strip() for h in header]
     missing = [c for c in spec.required_columns if c not in header]
     if missing:
-        raise FatalDataError([Problem(file, 1, c, "", f"required column is missing from the {spec.name} table") for c in missing])
+        raise FatalDataError(
+            [Problem(file, 1, c, "", f"required column is missing from the {spec.name} table") for c in missing]
+        )
     result = TableResult(spec, file)
     seen_keys: dict[tuple, int] = {}
     for row_no, raw in rows:
@@ -159,8 +171,15 @@ def validate_table(spec: TableSpec, file: str, header: Iterable[str],
         if spec.key and not bad:
             key = tuple(typed[k] for k in spec.key)
             if key in seen_keys:
-                result.problems.append(Problem(file, row_no, ",".join(spec.key), "/".join(map(str, key)),
-                                               f"duplicate {'/'.join(spec.key)} (first seen on row {seen_keys[key]})"))
+                result.problems.append(
+                    Problem(
+                        file,
+                        row_no,
+                        ",".join(spec.key),
+                        "/".join(map(str, key)),
+                        f"duplicate {'/'.join(spec.key)} (first seen on row {seen_keys[key]})",
+                    )
+                )
                 bad = True
             else:
                 seen_keys[key] = row_no
@@ -175,54 +194,140 @@ def _c(name, kind="text", required=True, **kw) -> Column:
     return Column(name, kind, required, **kw)
 
 
-STUDENTS = TableSpec("students", (
-    _c("student_id"), _c("first_name"), _c("last_name"), _c("grade", "int"),
-    _c("site_id", ref="sites"), _c("birth_date", "date"), _c("home_language", "language"),
-    _c("english_learner", "bool"), _c("us_school_entry_date", "date", required=False),
-    _c("iep", "bool"), _c("plan_504", "bool"),
-    _c("accommodations", "list", required=False), _c("designated_supports", "list", required=False),
-), key=("student_id",), description="one row per student (SSID)")
+STUDENTS = TableSpec(
+    "students",
+    (
+        _c("student_id"),
+        _c("first_name"),
+        _c("last_name"),
+        _c("grade", "int"),
+        _c("site_id", ref="sites"),
+        _c("birth_date", "date"),
+        _c("home_language", "language"),
+        _c("english_learner", "bool"),
+        _c("us_school_entry_date", "date", required=False),
+        _c("iep", "bool"),
+        _c("plan_504", "bool"),
+        _c("accommodations", "list", required=False),
+        _c("designated_supports", "list", required=False),
+    ),
+    key=("student_id",),
+    description="one row per student (SSID)",
+)
 
-GUARDIANS = TableSpec("guardians", (
-    _c("guardian_id"), _c("student_id", ref="students"), _c("first_name"), _c("last_name"),
-    _c("email", "email"), _c("relationship", required=False), _c("preferred_language", "language", required=False),
-    _c("primary_contact", "bool", required=False), _c("address", required=False),
-), key=("guardian_id", "student_id"), description="parents/guardians, one row per guardian and student")
+GUARDIANS = TableSpec(
+    "guardians",
+    (
+        _c("guardian_id"),
+        _c("student_id", ref="students"),
+        _c("first_name"),
+        _c("last_name"),
+        _c("email", "email"),
+        _c("relationship", required=False),
+        _c("preferred_language", "language", required=False),
+        _c("primary_contact", "bool", required=False),
+        _c("address", required=False),
+    ),
+    key=("guardian_id", "student_id"),
+    description="parents/guardians, one row per guardian and student",
+)
 
-STAFF = TableSpec("staff", (
-    _c("staff_id"), _c("first_name"), _c("last_name"), _c("email", "email"), _c("role", "role"),
-    _c("site_id", ref="sites", required=False), _c("phone", required=False),
-), key=("staff_id",), description="staff with their testing role")
+STAFF = TableSpec(
+    "staff",
+    (
+        _c("staff_id"),
+        _c("first_name"),
+        _c("last_name"),
+        _c("email", "email"),
+        _c("role", "role"),
+        _c("site_id", ref="sites", required=False),
+        _c("phone", required=False),
+    ),
+    key=("staff_id",),
+    description="staff with their testing role",
+)
 
-TESTING_WINDOWS = TableSpec("testing_windows", (
-    _c("site_id", ref="sites"), _c("program"), _c("start_date", "date"), _c("end_date", "date"),
-), key=("site_id", "program"), description="testing window per site and program")
+TESTING_WINDOWS = TableSpec(
+    "testing_windows",
+    (
+        _c("site_id", ref="sites"),
+        _c("program"),
+        _c("start_date", "date"),
+        _c("end_date", "date"),
+    ),
+    key=("site_id", "program"),
+    description="testing window per site and program",
+)
 
-SESSIONS = TableSpec("sessions", (
-    _c("session_id"), _c("site_id", ref="sites"), _c("test_code"), _c("test_name"), _c("grade", "int"),
-    _c("date", "date"), _c("start_time", "time"), _c("end_time", "time"), _c("room"),
-    _c("administrator_id", ref="staff"), _c("proctor_id", ref="staff", required=False),
-), key=("session_id",), description="exam sessions (one test, one room, one time)")
+SESSIONS = TableSpec(
+    "sessions",
+    (
+        _c("session_id"),
+        _c("site_id", ref="sites"),
+        _c("test_code"),
+        _c("test_name"),
+        _c("grade", "int"),
+        _c("date", "date"),
+        _c("start_time", "time"),
+        _c("end_time", "time"),
+        _c("room"),
+        _c("administrator_id", ref="staff"),
+        _c("proctor_id", ref="staff", required=False),
+    ),
+    key=("session_id",),
+    description="exam sessions (one test, one room, one time)",
+)
 
-ENTRIES = TableSpec("entries", (
-    _c("student_id", ref="students"), _c("session_id", ref="sessions"), _c("seat", required=False),
-), key=("student_id", "session_id"), description="which student sits which session")
+ENTRIES = TableSpec(
+    "entries",
+    (
+        _c("student_id", ref="students"),
+        _c("session_id", ref="sessions"),
+        _c("seat", required=False),
+    ),
+    key=("student_id", "session_id"),
+    description="which student sits which session",
+)
 
-MATERIALS = TableSpec("materials", (
-    _c("security_number"), _c("site_id", ref="sites"), _c("material_type"), _c("grade", "int"),
-    _c("subject"), _c("quantity", "int"), _c("session_id", ref="sessions", required=False),
-), key=("security_number",), description="secure materials by security number")
+MATERIALS = TableSpec(
+    "materials",
+    (
+        _c("security_number"),
+        _c("site_id", ref="sites"),
+        _c("material_type"),
+        _c("grade", "int"),
+        _c("subject"),
+        _c("quantity", "int"),
+        _c("session_id", ref="sessions", required=False),
+    ),
+    key=("security_number",),
+    description="secure materials by security number",
+)
 
-RESULTS = TableSpec("results", (
-    _c("student_id", ref="students"), _c("test_code"), _c("scale_score", "int"),
-    _c("achievement_level", "int"), _c("received_date", "date"),
-), key=("student_id", "test_code"), description="score data extract")
+RESULTS = TableSpec(
+    "results",
+    (
+        _c("student_id", ref="students"),
+        _c("test_code"),
+        _c("scale_score", "int"),
+        _c("achievement_level", "int"),
+        _c("received_date", "date"),
+    ),
+    key=("student_id", "test_code"),
+    description="score data extract",
+)
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS)}
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS)
+}
 # Validation order: a table's references must be validated before it.
 TABLE_ORDER = ("staff", "students", "guardians", "testing_windows", "sessions", "entries", "materials", "results")
 # Which reference set each validated table provides, and from which column.
-PROVIDES = {"students": ("students", "student_id"), "staff": ("staff", "staff_id"), "sessions": ("sessions", "session_id")}
+PROVIDES = {
+    "students": ("students", "student_id"),
+    "staff": ("staff", "staff_id"),
+    "sessions": ("sessions", "session_id"),
+}
 
 
 def time_text(t: time | None) -> str:

@@ -23,8 +23,13 @@ from ..domain.letters import Organisation
 from ..settings import SchoolYearSettings, Settings, load_settings
 from .generators import GENERATORS
 
-STANDARD_EVENTS = ("first_instructional_day", "last_instructional_day", "testing_window_start",
-                   "testing_window_end", "results_received")
+STANDARD_EVENTS = (
+    "first_instructional_day",
+    "last_instructional_day",
+    "testing_window_start",
+    "testing_window_end",
+    "results_received",
+)
 
 
 def make_private_dir(path: Path) -> Path:
@@ -52,8 +57,9 @@ class App:
     def calendar(self) -> WorkingCalendar:
         org = self.settings.organisation
         sy = self.school_year
-        public = holidays_lib.country_holidays(org.country, subdiv=org.subdivision,
-                                               years=[sy.start_year, sy.start_year + 1, sy.start_year + 2])
+        public = holidays_lib.country_holidays(
+            org.country, subdiv=org.subdivision, years=[sy.start_year, sy.start_year + 1, sy.start_year + 2]
+        )
         return WorkingCalendar.build(public.keys(), self.year.closure_days())
 
     @cached_property
@@ -93,16 +99,27 @@ class App:
         mail = self.settings.mail
         if mail.transport == "smtp":
             password = mail.password.get_secret_value() if mail.password else None
-            return SmtpTransport(host=mail.host, port=mail.port, security=mail.security, sender=mail.sender,
-                                 username=mail.username, password=password, timeout=mail.timeout_seconds)
+            return SmtpTransport(
+                host=mail.host,
+                port=mail.port,
+                security=mail.security,
+                sender=mail.sender,
+                username=mail.username,
+                password=password,
+                timeout=mail.timeout_seconds,
+            )
         return OutboxTransport(outbox_dir)
 
     @property
     def organisation(self) -> Organisation:
         contact = self.settings.contacts["district_coordinator"]
-        return Organisation(name=self.settings.organisation.name, code=self.settings.organisation.code,
-                            coordinator_name=contact.name, coordinator_email=contact.email,
-                            coordinator_title=contact.title or "District Test Coordinator")
+        return Organisation(
+            name=self.settings.organisation.name,
+            code=self.settings.organisation.code,
+            coordinator_name=contact.name,
+            coordinator_email=contact.email,
+            coordinator_title=contact.title or "District Test Coordinator",
+        )
 
     def date_formatter(self, language: str):
         locale = LOCALES.get(language, "en_US")

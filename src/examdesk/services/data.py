@@ -21,8 +21,17 @@ class ValidationReport:
         return [p for r in self.results for p in r.problems]
 
     def summary_rows(self) -> list[dict]:
-        return [{"table": r.spec.name, "file": r.file, "rows": r.total_rows, "valid": len(r.rows),
-                 "rejected": len(r.rejected_rows), "problems": len(r.problems)} for r in self.results]
+        return [
+            {
+                "table": r.spec.name,
+                "file": r.file,
+                "rows": r.total_rows,
+                "valid": len(r.rows),
+                "rejected": len(r.rejected_rows),
+                "problems": len(r.problems),
+            }
+            for r in self.results
+        ]
 
     @property
     def rejected(self) -> int:

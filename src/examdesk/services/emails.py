@@ -14,8 +14,12 @@ class EmailTemplates:
     def __init__(self, directory: Path):
         self.directory = directory
         # plain text: no HTML escaping; undefined variables are errors, not blanks
-        self._env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=False,
-                                       undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory),
+            autoescape=False,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
 
     def render(self, name: str, language: str, context: dict) -> tuple[str, str]:
         """Return (subject, body) for templates/email/<name>.<language>.txt (English fallback)."""

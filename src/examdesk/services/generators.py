@@ -36,10 +36,16 @@ class GeneratorOutput:
 
 
 def parent_notification(inp: GeneratorInput) -> GeneratorOutput:
-    jobs = parent_notification_jobs(inp.data, inp.organisation, task_id=inp.task.id, school_year=inp.school_year,
-                                    month_key=inp.month.key, letter_date=inp.today,
-                                    available_languages=inp.languages("parent_notification"),
-                                    formatter_for=inp.date_formatter)
+    jobs = parent_notification_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        letter_date=inp.today,
+        available_languages=inp.languages("parent_notification"),
+        formatter_for=inp.date_formatter,
+    )
     out = GeneratorOutput(jobs)
     without = len(inp.data.students) - len(jobs)
     if without:

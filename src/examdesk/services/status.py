@@ -48,14 +48,23 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
         st = statuses.get(pt.task.id)
         done = bool(st and st["status"] == "done")
         c = counts.get(pt.task.id, {})
-        rows.append({
-            "task_id": pt.task.id, "when": pt.task.when if pt.task.phase != ONGOING else "Ongoing",
-            "title": pt.task.title, "category": CATEGORIES[pt.task.category], "owner": role_title(pt.task.owner),
-            "action": pt.task.action, "due": format_due(pt.due), "due_date": pt.due.day,
-            "status": pt.status(done, today) if pt.task.phase != ONGOING else ("done" if done else "ongoing"),
-            "sent": c.get("sent", 0), "failed": c.get("failed", 0) + c.get("unknown", 0),
-            "pending": c.get("pending", 0) + c.get("sending", 0), "note": (st or {}).get("note", ""),
-        })
+        rows.append(
+            {
+                "task_id": pt.task.id,
+                "when": pt.task.when if pt.task.phase != ONGOING else "Ongoing",
+                "title": pt.task.title,
+                "category": CATEGORIES[pt.task.category],
+                "owner": role_title(pt.task.owner),
+                "action": pt.task.action,
+                "due": format_due(pt.due),
+                "due_date": pt.due.day,
+                "status": pt.status(done, today) if pt.task.phase != ONGOING else ("done" if done else "ongoing"),
+                "sent": c.get("sent", 0),
+                "failed": c.get("failed", 0) + c.get("unknown", 0),
+                "pending": c.get("pending", 0) + c.get("sending", 0),
+                "note": (st or {}).get("note", ""),
+            }
+        )
     return rows
 
 
@@ -65,10 +74,22 @@ def delivery_rows(app: App) -> list[dict]:
         msgs = ledger.messages(app.school_year.label)
     finally:
         ledger.dispose()
-    return [{"month": m["month"], "recipient": m["recipient_name"] or m["recipient_key"], "email": m["recipient_email"], "kind": m["kind"],
-             "subject": m["subject"], "attachments": len(m["attachments"] or []), "state": m["state"],
-             "attempts": m["attempts"], "sent_at": m["sent_at"].isoformat(timespec="seconds") if m["sent_at"] else "",
-             "message_id": m["message_id"], "error": m["error"] or ""} for m in msgs]
+    return [
+        {
+            "month": m["month"],
+            "recipient": m["recipient_name"] or m["recipient_key"],
+            "email": m["recipient_email"],
+            "kind": m["kind"],
+            "subject": m["subject"],
+            "attachments": len(m["attachments"] or []),
+            "state": m["state"],
+            "attempts": m["attempts"],
+            "sent_at": m["sent_at"].isoformat(timespec="seconds") if m["sent_at"] else "",
+            "message_id": m["message_id"],
+            "error": m["error"] or "",
+        }
+        for m in msgs
+    ]
 
 
 def tracker_path(app: App) -> Path:
