@@ -1,24 +1,18 @@
-"""Word documents from docxtpl templates: always escaped, undefined variables are errors."""
+"""Word templates in templates/letters/<name>.<language>.docx, rendered by the fast engine."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import jinja2
-from docxtpl import DocxTemplate
+from .fastdocx import TemplateCache, TemplateError
 
-
-class TemplateRenderError(ValueError):
-    pass
+TemplateRenderError = TemplateError
 
 
 class TemplateLibrary:
-    """Finds templates/letters/<name>.<lang>.docx and renders them with autoescape."""
-
     def __init__(self, letters_dir: Path):
         self.letters_dir = letters_dir
-        self._env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._cache = TemplateCache()
 
     def languages(self, name: str) -> set[str]:
         return {p.name[len(name) + 1 : -len(".docx")] for p in self.letters_dir.glob(f"{name}.*.docx")}
@@ -29,16 +23,5 @@ class TemplateLibrary:
     def render(self, name: str, language: str, context: dict) -> bytes:
         path = self.path(name, language)
         if not path.is_file():
-            raise TemplateRenderError(f"{path}: template not found")
-        doc = DocxTemplate(path)
-        try:
-            doc.render(context, jinja_env=self._env, autoescape=True)
-        except jinja2.UndefinedError as exc:
-            raise TemplateRenderError(
-                f"{path.name}: {exc} (the template uses a variable the data does not provide)"
-            ) from None
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateRenderError(f"{path.name}: template syntax error: {exc.message}") from None
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return buffer.getvalue()
+            raise TemplateError(f"{path}: template not found")
+        return self._cache.get(path).render(context)
