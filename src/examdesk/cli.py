@@ -317,5 +317,58 @@ def history(
         out.print("no month flow runs recorded yet")
 
 
+@app.command()
+def render(
+    template: Annotated[Path, typer.Argument(help="A Word template (.docx) with docxtpl/Jinja tags.")],
+    data: Annotated[
+        Path, typer.Argument(help="A JSON list of objects, or a CSV/XLSX table (columns like 'guardian.name' nest).")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the documents.")],
+    name_field: Annotated[
+        str | None, typer.Option("--name-field", help="Field that names each file, e.g. student.id.")
+    ] = None,
+) -> None:
+    """Mail merge: one document per record, with the fast renderer (escaped values, strict variables)."""
+    from .adapters.fastdocx import TemplateError
+    from .services.mailmerge import MergeInputError, merge
+
+    try:
+        result = merge(template, data, out_dir, name_field)
+    except (MergeInputError, TemplateError) as exc:
+        _fail(str(exc))
+    for problem in result.problems:
+        err.print(f"[yellow]problem:[/] {problem}", highlight=False, soft_wrap=True, markup=False)
+    how = "" if result.fast else " (docxtpl fallback)"
+    out.print(
+        f"{len(result.written)} document(s) written to {out_dir}{how}; {len(result.problems)} problem(s)",
+        soft_wrap=True,
+    )
+    if result.problems:
+        raise typer.Exit(1)
+
+
+templates_app = typer.Typer(help="Word templates: check them.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("check")
+def templates_check(
+    directory: Annotated[Path, typer.Option(help="Templates folder.")] = Path("templates"),
+) -> None:
+    """Render every template in templates/letters against templates/samples/<name>.json; compare with docxtpl."""
+    from .services.templates_check import check_all
+
+    results = check_all(directory / "letters", directory / "samples")
+    if not results:
+        _fail(f"no templates in {directory / 'letters'}")
+    for r in results:
+        mark = "[green]ok[/]" if r.ok else "[bold red]FAIL[/]"
+        out.print(f"{mark} {r.template.name}: {r.message}", soft_wrap=True)
+    failed = sum(not r.ok for r in results)
+    out.print(f"{len(results)} template(s), {failed} problem(s)")
+    if failed:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from examdesk.cli import app
 
 runner = CliRunner(env={"COLUMNS": "200"})
-COMMANDS = ["run", "validate", "status", "mark", "server", "serve", "history"]
+COMMANDS = ["run", "validate", "status", "mark", "server", "serve", "history", "render", "templates"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
@@ -106,3 +106,52 @@ def test_console_script_runs_a_month_with_no_servers(district, tmp_path):
     ids = [c.value for c in ws["A"][1:]]
     assert "caaspp-jul-01" in ids and len(ids) == 143
     assert wb["Deliveries"].max_row - 1 == len(eml)
+
+
+def test_templates_check_passes_on_the_shipped_templates():
+    repo = Path(__file__).resolve().parents[2]
+    result = runner.invoke(app, ["templates", "check", "--directory", str(repo / "templates")])
+    assert result.exit_code == 0, result.output
+    assert "parent_notification.es.docx: ok, fast path, same text as docxtpl" in result.output
+
+
+def test_render_mail_merge_from_csv_and_json(tmp_path):
+    import json
+
+    from docx import Document
+
+    repo = Path(__file__).resolve().parents[2]
+    template = repo / "templates" / "letters" / "parent_notification.en.docx"
+    sample = json.loads((repo / "templates" / "samples" / "parent_notification.json").read_text(encoding="utf-8"))
+    records = []
+    for n, name in enumerate(["Ana O'Brien & Co", "Minh Nguyễn", "Wei Chen"]):
+        rec = json.loads(json.dumps(sample))
+        rec["student"].update(name=name, id=f"S{n}")
+        records.append(rec)
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps(records), encoding="utf-8")
+    result = runner.invoke(
+        app, ["render", str(template), str(data), "--out", str(tmp_path / "out"), "--name-field", "student.id"]
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "out").glob("*.docx"))
+    assert [f.name for f in files] == ["S0.docx", "S1.docx", "S2.docx"]
+    assert "Ana O'Brien & Co (grade 3)" in "\n".join(p.text for p in Document(files[0]).paragraphs)
+
+    # a CSV with dotted columns; the row missing a variable is reported by row, the rest go on
+    csv_path = tmp_path / "data.csv"
+    csv_path.write_text("name,district.name\nTom & Jerry <Jr>,Mesa\nNo District,\n", encoding="utf-8")
+    simple = tmp_path / "simple.docx"
+    doc = Document()
+    doc.add_paragraph("Hello {{ name }} from {{ district.name }}")
+    doc.save(simple)
+    result = runner.invoke(app, ["render", str(simple), str(csv_path), "--out", str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    texts = [Document(f).paragraphs[0].text for f in sorted((tmp_path / "csv").glob("*.docx"))]
+    assert texts == ["Hello Tom & Jerry <Jr> from Mesa", "Hello No District from "]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"name": "x", "district": {"name": "d"}}, {"name": "y"}]), encoding="utf-8")
+    result = runner.invoke(app, ["render", str(simple), str(bad), "--out", str(tmp_path / "bad")])
+    assert result.exit_code == 1
+    assert "bad.json, object 2: simple.docx: undefined variable" in " ".join(result.output.split())
+    assert len(list((tmp_path / "bad").glob("*.docx"))) == 1

@@ -62,7 +62,9 @@ def _unsupported_features(docx_bytes: bytes, body_source: str) -> list[str]:
         reasons.append("images")
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as zf:
         for name in zf.namelist():
-            if name in ("docProps/core.xml", "word/footnotes.xml") and _TAG.search(zf.read(name).decode("utf-8", "replace")):
+            if name in ("docProps/core.xml", "word/footnotes.xml") and _TAG.search(
+                zf.read(name).decode("utf-8", "replace")
+            ):
                 reasons.append(f"template tags in {name}")
     return reasons
 
@@ -78,7 +80,9 @@ def _render_error(template_name: str, part: _Part, exc: Exception) -> TemplateEr
     where = part.label
     if line:
         # docxtpl puts each paragraph on its own line: the line is the paragraph
-        text = re.sub(r"<[^>]+>", "", part.source.splitlines()[line - 1] if line <= len(part.source.splitlines()) else "")
+        text = re.sub(
+            r"<[^>]+>", "", part.source.splitlines()[line - 1] if line <= len(part.source.splitlines()) else ""
+        )
         where += f", paragraph {line - 1}: {text.strip()[:80]!r}"
     kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
@@ -124,8 +128,9 @@ class CompiledTemplate:
         if not start or end < 0:
             raise TemplateError(f"{self.name}: the document has no body")
         source, template = self._compile(tpl, body)
-        return _Part(name, "body", source, template, prefix=original[: start.start()],
-                     suffix=original[end + len("</w:body>"):])
+        return _Part(
+            name, "body", source, template, prefix=original[: start.start()], suffix=original[end + len("</w:body>") :]
+        )
 
     def _header_footer_parts(self, tpl: DocxTemplate):
         for uri in (HEADER_URI, FOOTER_URI):
@@ -181,8 +186,10 @@ def render_with_docxtpl(raw: bytes, context: dict, env: jinja2.Environment, name
         doc.render(context, jinja_env=env, autoescape=True)
     except jinja2.TemplateError as exc:
         context_lines = " / ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())[:120]
-        raise TemplateError(f"{name}: {'undefined variable' if isinstance(exc, jinja2.UndefinedError) else 'template error'}: "
-                            f"{exc.message or exc} (near {context_lines!r})") from None
+        raise TemplateError(
+            f"{name}: {'undefined variable' if isinstance(exc, jinja2.UndefinedError) else 'template error'}: "
+            f"{exc.message or exc} (near {context_lines!r})"
+        ) from None
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -200,6 +207,8 @@ class TemplateCache:
         if compiled is None:
             compiled = CompiledTemplate(path, self._env)
             if not compiled.fast:
-                log.warning("%s uses %s: rendered with docxtpl (slower)", path.name, ", ".join(compiled.fallback_reasons))
+                log.warning(
+                    "%s uses %s: rendered with docxtpl (slower)", path.name, ", ".join(compiled.fallback_reasons)
+                )
             self._compiled[path] = compiled
         return compiled

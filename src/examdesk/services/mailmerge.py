@@ -1,0 +1,91 @@
+"""General mail merge: one Word document per record of a JSON list or a CSV/XLSX table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..adapters.fastdocx import CompiledTemplate, TemplateError
+from ..adapters.tables import TableReadError, read_table
+from ..domain.documents import safe_filename
+from ..progress import track
+from .bootstrap import make_private_dir
+
+
+class MergeInputError(ValueError):
+    pass
+
+
+@dataclass
+class MergeResult:
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    fast: bool = True
+
+
+def unflatten(row: dict) -> dict:
+    """Columns named like 'guardian.name' become nested values: {'guardian': {'name': ...}}."""
+    out: dict = {}
+    for key, value in row.items():
+        node = out
+        *parents, last = str(key).split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise MergeInputError(f"column {key!r} clashes with column {p!r}")
+        node[last] = value
+    return out
+
+
+def load_records(path: Path) -> list[tuple[str, dict]]:
+    """(label, record) pairs; labels say where a record came from (row N / object N)."""
+    if not path.is_file():
+        raise MergeInputError(f"{path}: data file not found")
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise MergeInputError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+            raise MergeInputError(f"{path}: expected a JSON list of objects")
+        return [(f"object {i}", d) for i, d in enumerate(data, start=1)]
+    try:
+        _, rows = read_table(path)
+        return [(f"row {n}", unflatten(r)) for n, r in rows]
+    except TableReadError as exc:
+        raise MergeInputError(str(exc)) from None
+
+
+def merge(template: Path, data: Path, out_dir: Path, name_field: str | None = None) -> MergeResult:
+    if not template.is_file():
+        raise MergeInputError(f"{template}: template not found")
+    compiled = CompiledTemplate(template)
+    records = load_records(data)
+    make_private_dir(out_dir)
+    result = MergeResult(fast=compiled.fast)
+    used: set[str] = set()
+    for index, (label, record) in enumerate(track(records, f"rendering {len(records)} document(s)"), start=1):
+        stem = f"{template.stem}_{index:05d}"
+        if name_field:
+            value = record
+            for part in name_field.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value in (None, ""):
+                result.problems.append(f"{data.name}, {label}: no value in name field {name_field!r}; named {stem}")
+            else:
+                stem = safe_filename(str(value))
+        name = stem
+        n = 2
+        while name in used:
+            name, n = f"{stem}-{n}", n + 1
+        used.add(name)
+        try:
+            content = compiled.render(record)
+        except TemplateError as exc:
+            result.problems.append(f"{data.name}, {label}: {exc}")
+            continue
+        path = out_dir / f"{name}.docx"
+        path.write_bytes(content)
+        result.written.append(path)
+    return result
