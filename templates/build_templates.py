@@ -126,7 +126,83 @@ def build_parent_notification(lang: str, w: dict) -> Path:
     return path
 
 
+RESULTS_WORDING = {
+    "en": {
+        "dear": "Dear {{ addressee.name }},",
+        "intro": (
+            "I am pleased to share {% if addressee.is_student %}your{% else %}{{ student.name }}'s{% endif %} "
+            "results from the {{ school_year }} California Assessment of Student Performance and Progress "
+            "(CAASPP). These scores are one measure of progress toward the state's standards in English "
+            "language arts/literacy, mathematics and science."
+        ),
+        "table": ("Test", "Scale score", "Achievement level"),
+        "levels_title": "What the achievement levels mean",
+        "level_line": "Level {{ level.number }}, {{ level.name }}: {{ level.meaning }}.",
+        "outro": (
+            "Please talk with {% if addressee.is_student %}your teachers{% else %}your child's teacher{% endif %} "
+            "about these results. Questions about the reports: {{ coordinator.name }}, {{ coordinator.email }}."
+        ),
+        "closing": "Sincerely,",
+        "ref": "Student ID {{ student.id }} · grade {{ student.grade }} · {{ site.name }}",
+    },
+    "es": {
+        "dear": "Estimado/a {{ addressee.name }}:",
+        "intro": (
+            "Me complace compartir {% if addressee.is_student %}sus resultados{% else %}los resultados de "
+            "{{ student.name }}{% endif %} de las evaluaciones CAASPP del año escolar {{ school_year }}. "
+            "Estos puntajes son una medida del progreso hacia las normas del estado en artes del lenguaje "
+            "en inglés, matemáticas y ciencias."
+        ),
+        "table": ("Prueba", "Puntaje", "Nivel de logro"),
+        "levels_title": "Qué significan los niveles de logro",
+        "level_line": "Nivel {{ level.number }}, {{ level.name }}: {{ level.meaning }}.",
+        "outro": (
+            "Hable con {% if addressee.is_student %}sus maestros{% else %}el maestro de su hijo/a{% endif %} "
+            "sobre estos resultados. Preguntas sobre los informes: {{ coordinator.name }}, "
+            "{{ coordinator.email }}."
+        ),
+        "closing": "Atentamente,",
+        "ref": "Identificación del estudiante {{ student.id }} · grado {{ student.grade }} · {{ site.name }}",
+    },
+}
+
+
+def build_result_letter(lang: str, w: dict) -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(11)
+    doc.add_paragraph().add_run("{{ district.name }}").bold = True
+    doc.add_paragraph("{{ letter_date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(w["dear"])
+    doc.add_paragraph(w["intro"])
+    table = doc.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    for col, title in enumerate(w["table"]):
+        table.cell(0, col).text = title
+        table.cell(0, col).paragraphs[0].runs[0].bold = True
+    table.cell(1, 0).text = "{%tr for r in results %}"
+    table.cell(2, 0).text, table.cell(2, 1).text = "{{ r.test }}", "{{ r.scale_score }}"
+    table.cell(2, 2).text = "{{ r.level }} – {{ r.level_name }}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    doc.add_heading(w["levels_title"], level=2)
+    doc.add_paragraph("{%p for level in levels %}")
+    doc.add_paragraph(w["level_line"])
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph(w["outro"])
+    doc.add_paragraph(w["closing"])
+    doc.add_paragraph("{{ signatory.name }}")
+    doc.add_paragraph("{{ signatory.title }}, {{ district.name }}")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.text = w["ref"]
+    footer.runs[0].font.size = Pt(8)
+    path = OUT / f"result_letter.{lang}.docx"
+    doc.save(path)
+    return path
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
         print("wrote", build_parent_notification(lang, wording))
+    for lang, wording in RESULTS_WORDING.items():
+        print("wrote", build_result_letter(lang, wording))

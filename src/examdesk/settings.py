@@ -163,6 +163,11 @@ class MailSettings(_Strict):
     timeout_seconds: float = Field(30, gt=0)
 
 
+class LetterSettings(_Strict):
+    adult_age: int = Field(18, ge=14, le=25)  # result letters go to the student from this age on
+    signatory_role: str = "superintendent"  # whose name signs result letters (a contacts role)
+
+
 class LedgerSettings(_Strict):
     url: str | None = None  # default: SQLite file under the output folder
 
@@ -179,6 +184,7 @@ class Settings(BaseSettings):
     data: DataFiles = Field(default_factory=DataFiles)
     output: OutputSettings = Field(default_factory=OutputSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    letters: LetterSettings = Field(default_factory=LetterSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
 
     # set by load_settings, not by the file

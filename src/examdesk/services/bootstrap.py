@@ -20,6 +20,7 @@ from ..domain.calendar import SchoolYear, WorkingCalendar
 from ..domain.checklist import Checklist, ChecklistError, check_events, parse_checklist
 from ..domain.languages import LOCALES
 from ..domain.letters import Organisation
+from ..domain.results import Signatory
 from ..settings import SchoolYearSettings, Settings, load_settings
 from .generators import GENERATORS
 
@@ -120,6 +121,12 @@ class App:
             coordinator_email=contact.email,
             coordinator_title=contact.title or "District Test Coordinator",
         )
+
+    @property
+    def signatory(self) -> Signatory:
+        role = self.settings.letters.signatory_role
+        contact = self.settings.contacts.get(role) or self.settings.contacts["district_coordinator"]
+        return Signatory(contact.name, contact.title or role.replace("_", " ").title())
 
     def date_formatter(self, language: str):
         locale = LOCALES.get(language, "en_US")

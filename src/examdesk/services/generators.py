@@ -1,7 +1,7 @@
 """Generators the checklist can name. Each turns one task into render jobs.
 
 The registry is the list the checklist is validated against: a task naming anything else
-is an error. Later document families register here.
+is an error.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..domain.checklist import Task
 from ..domain.documents import RenderJob
 from ..domain.letters import Organisation, parent_notification_jobs
 from ..domain.records import DistrictData
+from ..domain.results import Signatory, result_letter_jobs
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,27 @@ class GeneratorInput:
     today: date
     languages: Callable[[str], set[str]]  # template name -> languages available
     date_formatter: Callable[[str], Callable[[date], str]]  # language -> formatter
+    signatory: Signatory
+    adult_age: int
 
 
 @dataclass
 class GeneratorOutput:
     jobs: list[RenderJob] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # counts only, no personal data
+
+
+def _with_notes(task_id: str, jobs: list[RenderJob], expected: int, what: str) -> GeneratorOutput:
+    """Counts only: how many could not be written to, and language fallbacks."""
+    out = GeneratorOutput(jobs)
+    if expected > len(jobs):
+        out.notes.append(f"{task_id}: {expected - len(jobs)} student(s) without {what}; no letter")
+    fallbacks: dict[str, int] = {}
+    for job in jobs:
+        if job.note:
+            fallbacks[job.note] = fallbacks.get(job.note, 0) + 1
+    out.notes.extend(f"{task_id}: {n} letter(s): {note}" for note, n in sorted(fallbacks.items()))
+    return out
 
 
 def parent_notification(inp: GeneratorInput) -> GeneratorOutput:
@@ -46,18 +62,29 @@ def parent_notification(inp: GeneratorInput) -> GeneratorOutput:
         available_languages=inp.languages("parent_notification"),
         formatter_for=inp.date_formatter,
     )
-    out = GeneratorOutput(jobs)
-    without = len(inp.data.students) - len(jobs)
-    if without:
-        out.notes.append(f"{inp.task.id}: {without} student(s) have no guardian with an email address; no letter")
-    fallbacks: dict[str, int] = {}
-    for job in jobs:
-        if job.note:
-            fallbacks[job.note] = fallbacks.get(job.note, 0) + 1
-    out.notes.extend(f"{inp.task.id}: {n} letter(s): {note}" for note, n in sorted(fallbacks.items()))
-    return out
+    return _with_notes(inp.task.id, jobs, len(inp.data.students), "a guardian with an email address")
+
+
+def result_letter(inp: GeneratorInput) -> GeneratorOutput:
+    test_names = {s.test_code: s.test_name for s in inp.data.sessions}
+    jobs = result_letter_jobs(
+        inp.data,
+        inp.organisation,
+        inp.signatory,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        letter_date=inp.today,
+        available_languages=inp.languages("result_letter"),
+        formatter_for=inp.date_formatter,
+        adult_age=inp.adult_age,
+        test_names=test_names,
+    )
+    with_results = len({r.student_id for r in inp.data.results})
+    return _with_notes(inp.task.id, jobs, with_results, "an email address to send results to")
 
 
 GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "parent_notification": parent_notification,
+    "result_letter": result_letter,
 }

@@ -103,6 +103,8 @@ def prepare_month(
                         today=today,
                         languages=app.templates.languages,
                         date_formatter=app.date_formatter,
+                        signatory=app.signatory,
+                        adult_age=app.settings.letters.adult_age,
                     )
                 )
                 jobs.extend(out.jobs)

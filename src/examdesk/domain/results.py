@@ -1,0 +1,170 @@
+"""Result letters: one per student with results, to the guardian or to an adult student."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from .documents import Recipient, RenderJob, safe_filename
+from .letters import Organisation, choose_language
+from .records import DistrictData, Student
+
+LEVELS = {
+    "en": {
+        1: ("Standard Not Met", "needs substantial improvement to succeed in future coursework"),
+        2: ("Standard Nearly Met", "may require further development to succeed in future coursework"),
+        3: ("Standard Met", "demonstrates progress toward mastery"),
+        4: ("Standard Exceeded", "demonstrates advanced progress toward mastery"),
+    },
+    "es": {
+        1: ("No se alcanzó la norma", "necesita mejorar considerablemente para tener éxito en los cursos futuros"),
+        2: ("Casi se alcanzó la norma", "puede necesitar más desarrollo para tener éxito en los cursos futuros"),
+        3: ("Se alcanzó la norma", "demuestra progreso hacia el dominio"),
+        4: ("Se superó la norma", "demuestra un progreso avanzado hacia el dominio"),
+    },
+}
+TITLES = {"en": "Test results of {name}", "es": "Resultados de las pruebas de {name}"}
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def result_letter_jobs(
+    data: DistrictData,
+    org: Organisation,
+    signatory: Signatory,
+    *,
+    task_id: str,
+    school_year: str,
+    month_key: str,
+    letter_date: date,
+    available_languages: set[str],
+    formatter_for: Callable[[str], Callable[[date], str]],
+    adult_age: int,
+    test_names: dict[str, str],
+) -> list[RenderJob]:
+    by_student: dict[str, list] = {}
+    for r in data.results:
+        by_student.setdefault(r.student_id, []).append(r)
+    jobs = []
+    for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
+        results = by_student.get(student.student_id)
+        if not results:
+            continue
+        adult = age_on(student.birth_date, letter_date) >= adult_age
+        guardian = data.primary_guardian(student.student_id)
+        if adult:
+            # an adult student is written to directly, at the guardian email on file if the student has none
+            email = guardian.email if guardian else None
+            addressee = student.full_name
+            key = f"student:{student.student_id}"
+            preferred = student.home_language
+        elif guardian is not None:
+            email, addressee, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"
+            preferred = guardian.preferred_language or student.home_language
+        else:
+            continue
+        if not email:
+            continue
+        jobs.append(
+            _job(
+                data,
+                org,
+                signatory,
+                student,
+                results,
+                addressee,
+                email,
+                key,
+                adult,
+                preferred,
+                task_id,
+                school_year,
+                month_key,
+                letter_date,
+                available_languages,
+                formatter_for,
+                test_names,
+            )
+        )
+    return jobs
+
+
+def _job(
+    data,
+    org,
+    signatory,
+    student: Student,
+    results,
+    addressee,
+    email,
+    key,
+    adult,
+    preferred,
+    task_id,
+    school_year,
+    month_key,
+    letter_date,
+    available,
+    formatter_for,
+    test_names,
+) -> RenderJob:
+    language, note = choose_language(preferred, available)
+    levels = LEVELS.get(language, LEVELS["en"])
+    fmt = formatter_for(language)
+    site = data.sites[student.site_id]
+    context = {
+        "district": {"name": org.name, "code": org.code},
+        "school_year": school_year,
+        "letter_date": fmt(letter_date),
+        "site": {"name": site.name},
+        "addressee": {"name": addressee, "is_student": adult},
+        "student": {
+            "name": student.full_name,
+            "first_name": student.first_name,
+            "id": student.student_id,
+            "grade": student.grade,
+        },
+        "results": [
+            {
+                "test": test_names.get(r.test_code, r.test_code),
+                "scale_score": r.scale_score,
+                "level": r.achievement_level,
+                "level_name": levels[r.achievement_level][0],
+            }
+            for r in sorted(results, key=lambda r: r.test_code)
+        ],
+        "levels": [{"number": n, "name": name, "meaning": meaning} for n, (name, meaning) in sorted(levels.items())],
+        "signatory": {"name": signatory.name, "title": signatory.title},
+        "coordinator": {"name": org.coordinator_name, "email": org.coordinator_email},
+    }
+    recipient = Recipient(
+        key=key,
+        name=addressee,
+        email=email,
+        language=language,
+        kind="student" if adult else "guardian",
+        role="student" if adult else "guardian",
+        site_id=student.site_id,
+    )
+    return RenderJob(
+        doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{key}",
+        task_id=task_id,
+        family="result_letter",
+        template="result_letter",
+        language=language,
+        filename=safe_filename(f"results_{student.student_id}_{language}") + ".docx",
+        title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
+        recipient=recipient,
+        context=context,
+        student_id=student.student_id,
+        note=note,
+    )

@@ -1,0 +1,61 @@
+"""June: result letters to each family (or adult student), with scores, levels and the 20-working-day clock."""
+
+import csv
+import re
+from datetime import date
+
+from examdesk.services.bootstrap import App
+from examdesk.services.status import status_rows
+from examdesk.settings import load_settings
+from helpers import attachments, docx_text, read_outbox, run_month
+
+
+def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
+    summary = run_month(district, "june", today=date(2027, 6, 1))
+    data = tmp_path / "data"
+    with (data / "results.csv").open(encoding="utf-8") as fh:
+        results = list(csv.DictReader(fh))
+    with (data / "students.csv").open(encoding="utf-8") as fh:
+        students = {r["student_id"]: r for r in csv.DictReader(fh)}
+    valid = {
+        sid for sid, s in students.items() if s["site_id"] in {"LIN", "RMS", "VHS"} and s["birth_date"] != "2016-02-30"
+    }
+    expected = {sid for sid in {r["student_id"] for r in results} if sid in valid}
+    assert summary["documents_rendered"] == len(expected)
+    settings = load_settings(district)
+    seen, adults = set(), 0
+    for msg in read_outbox(settings.output_dir, "2027-06"):
+        for filename, content in attachments(msg):
+            if not filename.startswith("results_"):
+                continue
+            sid = re.search(r"_(\d{10})_", filename).group(1)
+            text = docx_text(content)
+            student = students[sid]
+            name = f"{student['first_name']} {student['last_name']}"
+            for r in (r for r in results if r["student_id"] == sid):
+                assert r["scale_score"] in text
+            assert [s for s in students if s != sid and s in text] == []
+            born = date.fromisoformat(student["birth_date"])
+            age = 2027 - born.year - ((6, 1) < (born.month, born.day))
+            if age >= 18:  # written to the student
+                adults += 1
+                assert msg["To"].addresses[0].display_name == name
+                assert "I am pleased to share your results" in text or "Me complace compartir sus resultados" in text
+            else:  # written to the guardian about the student
+                assert f"I am pleased to share {name}'s results" in text or f"los resultados de {name}" in text
+            assert "Renée Castillo" in text
+            assert "Standard Met" in text or "Se alcanzó la norma" in text
+            seen.add(sid)
+    assert seen == expected
+    assert adults >= 1
+
+
+def test_result_deadline_is_twenty_working_days_after_receipt(district):
+    app = App.load(district, "2026-27")
+    rows = {r["task_id"]: r for r in status_rows(app, date(2027, 6, 24))}
+    # received Mon May 24 2027; Memorial Day May 31 and Juneteenth (observed Fri Jun 18) are skipped
+    assert rows["caaspp-jun-02"]["due"] == "2027-06-23"
+    assert rows["caaspp-jun-02"]["status"] == "overdue"
+    run_month(district, "june", today=date(2027, 6, 1))
+    rows = {r["task_id"]: r for r in status_rows(app, date(2027, 6, 24))}
+    assert rows["caaspp-jun-02"]["status"] == "done" and rows["caaspp-jun-02"]["sent"] > 0
