@@ -200,9 +200,121 @@ def build_result_letter(lang: str, w: dict) -> Path:
     return path
 
 
+AGREEMENT = {
+    "coordinator": (
+        "For School Test Coordinators",
+        [
+            "I will establish and carry out a security plan for this administration.",
+            "I will provide training in test security, administration policies, and procedures to all individuals "
+            "involved in test administration.",
+            "I will establish a system for documenting the chain-of-custody of secure test materials, and I will keep "
+            "all test materials locked in a secure storage area with limited access when they are not in use.",
+            "I will follow all security policies and test administration protocols described in the Test Coordinator "
+            "Manual (TCM).",
+        ],
+    ),
+    "everyone": (
+        "For School Test Coordinators, Technology Coordinators, Test Administrators, Proctors, and "
+        "Authorized Observers",
+        [
+            "I will not view test content or student responses except if necessary to administer certain accommodations.",
+            "I will not reproduce test content or student responses in any way (photographing, copying by hand, typing, "
+            "texting from a cell phone, photocopying).",
+            "I will not reveal or discuss test content or student responses before, during, or after testing.",
+            "I will not engage in any activity that adversely affects the validity, security, or fairness of the test.",
+            "I will promptly report any testing irregularities or concerns as specified in the TCM and the Test "
+            "Administrator Manual (TAM).",
+            "I will follow the procedures in the TCM and TAM regarding the disposition of all test materials.",
+        ],
+    ),
+    "administrator": (
+        "For Test Administrators and Proctors",
+        [
+            "I will complete the training needed to understand test security and administration policies and "
+            "procedures.",
+            "I will keep test materials under supervision at all times and not leave them unattended.",
+            "I will prepare the testing room so that no student can view another student's materials or screen, and "
+            "inappropriate visual aids are removed or covered.",
+            "I will supervise students at all times and focus my full attention on the testing environment: no talking, "
+            "notes, phones or unapproved devices, no coaching, and answers strictly the students' own.",
+            "I will follow the chain-of-custody procedures for all test materials, including scratch paper.",
+            "If I administer an accommodation that requires viewing, reading or transcribing content, I will not "
+            "disclose any test content.",
+            "I will follow all security policies and test administration protocols described in the TAM.",
+        ],
+    ),
+}
+
+
+def build_security_agreement() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.add_heading("{{ school_year }} Test Security Agreement", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ person.site }}")
+    doc.add_paragraph(
+        "Every individual authorized to administer the assessment or to have access to test materials, including "
+        "technology coordinators and authorized observers, must sign this agreement. Failure to comply may result "
+        "in sanctions including score invalidation or employment and licensure consequences."
+    )
+    for key, (title, statements) in AGREEMENT.items():
+        doc.add_paragraph("{%p if show." + key + " %}")
+        doc.add_heading(title, level=2)
+        for statement in statements:
+            doc.add_paragraph(statement, style="List Bullet")
+        doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("I have read the Security Agreement and understand my role in this test administration.")
+    doc.add_paragraph("First Name (print): {{ person.first_name }}        Last Name (print): {{ person.last_name }}")
+    doc.add_paragraph(
+        "Role: {{ box.stc }} School Test Coordinator   {{ box.tc }} Technology Coordinator   "
+        "{{ box.ta }} Test Administrator   {{ box.proctor }} Proctor   {{ box.other }} Other: "
+        "{{ other_role }}"
+    )
+    doc.add_paragraph("Site: {{ person.site }}")
+    doc.add_paragraph("Signature: ______________________________        Date: ______________")
+    doc.add_paragraph(
+        "Submit this form, signed, to {{ return_to }}, and keep a copy for your records. The school "
+        "keeps signed agreements for at least three years."
+    )
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.text = "{{ person.name }} · {{ person.role }} · sent {{ letter_date }}"
+    footer.runs[0].font.size = Pt(8)
+    path = OUT / "security_agreement.en.docx"
+    doc.save(path)
+    return path
+
+
+def build_security_summary() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.add_heading("Security agreements: {{ site.name }}", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ school_year }} · {{ letter_date }}")
+    doc.add_paragraph(
+        "Dear {{ coordinator.name }}, each person below has been sent a test security agreement to "
+        "sign and return to you before they handle secure material ({{ staff|length }} in all)."
+    )
+    table = doc.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    for col, title in enumerate(("Name", "Role", "Email", "Returned")):
+        table.cell(0, col).text = title
+    table.cell(1, 0).text = "{%tr for p in staff %}"
+    table.cell(2, 0).text, table.cell(2, 1).text, table.cell(2, 2).text = (
+        "{{ p.name }}",
+        "{{ p.role }}",
+        "{{ p.email }}",
+    )
+    table.cell(2, 3).text = "☐"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    path = OUT / "security_agreement_summary.en.docx"
+    doc.save(path)
+    return path
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
         print("wrote", build_parent_notification(lang, wording))
     for lang, wording in RESULTS_WORDING.items():
         print("wrote", build_result_letter(lang, wording))
+    print("wrote", build_security_agreement())
+    print("wrote", build_security_summary())

@@ -16,6 +16,7 @@ from ..domain.documents import RenderJob
 from ..domain.letters import Organisation, parent_notification_jobs
 from ..domain.records import DistrictData
 from ..domain.results import Signatory, result_letter_jobs
+from ..domain.security import security_agreement_jobs
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,26 @@ def result_letter(inp: GeneratorInput) -> GeneratorOutput:
     return _with_notes(inp.task.id, jobs, with_results, "an email address to send results to")
 
 
+def security_agreement(inp: GeneratorInput) -> GeneratorOutput:
+    roles = tuple(r for r in inp.task.recipients if r != "guardians")
+    jobs = security_agreement_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        roles=roles,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        letter_date=inp.today,
+        fmt=inp.date_formatter("en"),
+    )
+    agreements = sum(1 for j in jobs if j.template == "security_agreement")
+    return GeneratorOutput(
+        jobs, [f"{inp.task.id}: {agreements} agreement(s), {len(jobs) - agreements} site summary(ies)"]
+    )
+
+
 GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "parent_notification": parent_notification,
     "result_letter": result_letter,
+    "security_agreement": security_agreement,
 }

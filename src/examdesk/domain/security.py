@@ -1,0 +1,132 @@
+"""Test security agreements (seed 004, Appendix B): one per person handling secure material."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from .documents import Recipient, RenderJob, safe_filename
+from .letters import Organisation
+from .records import DistrictData, StaffMember
+from .roles import role_title
+
+# Which sections of the agreement apply to a role
+SECTIONS = {
+    "district_coordinator": ("coordinator", "everyone"),
+    "site_coordinator": ("coordinator", "everyone"),
+    "technology_coordinator": ("everyone",),
+    "principal": ("everyone",),
+    "test_administrator": ("everyone", "administrator"),
+    "test_examiner": ("everyone", "administrator"),
+    "proctor": ("everyone", "administrator"),
+    "special_education_coordinator": ("everyone",),
+}
+# The form's role checkboxes; anyone else ticks "Other" with their role written in
+CHECKBOXES = {
+    "site_coordinator": "stc",
+    "district_coordinator": "stc",
+    "technology_coordinator": "tc",
+    "test_administrator": "ta",
+    "test_examiner": "ta",
+    "proctor": "proctor",
+}
+CHECKED, UNCHECKED = "☒", "☐"
+
+
+def agreement_context(
+    person: StaffMember, site_name: str, org: Organisation, school_year: str, letter_date: str
+) -> dict:
+    sections = SECTIONS.get(person.role, ("everyone",))
+    ticked = CHECKBOXES.get(person.role, "other")
+    return {
+        "district": {"name": org.name, "code": org.code},
+        "school_year": school_year,
+        "letter_date": letter_date,
+        "person": {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "name": person.full_name,
+            "role": role_title(person.role),
+            "site": site_name,
+        },
+        "box": {k: CHECKED if ticked == k else UNCHECKED for k in ("stc", "tc", "ta", "proctor", "other")},
+        "other_role": role_title(person.role) if ticked == "other" else "",
+        "show": {name: name in sections for name in ("coordinator", "everyone", "administrator")},
+        "return_to": "",
+    }
+
+
+def security_agreement_jobs(
+    data: DistrictData,
+    org: Organisation,
+    *,
+    task_id: str,
+    roles: tuple[str, ...],
+    school_year: str,
+    month_key: str,
+    letter_date: date,
+    fmt: Callable[[date], str],
+) -> list[RenderJob]:
+    """An agreement for each person in ``roles``; a summary per site for its site coordinator."""
+    people = sorted((s for s in data.staff if s.role in roles), key=lambda s: (s.site_id or "", s.role, s.last_name))
+    coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
+    district_coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
+    jobs: list[RenderJob] = []
+    for person in people:
+        site_name = data.sites[person.site_id].name if person.site_id in data.sites else org.name
+        ctx = agreement_context(person, site_name, org, school_year, fmt(letter_date))
+        signer_to = coordinators.get(person.site_id) if person.role != "site_coordinator" else district_coordinator
+        ctx["return_to"] = signer_to.full_name if signer_to else org.coordinator_name
+        recipient = Recipient(
+            key=f"staff:{person.staff_id}",
+            name=person.full_name,
+            email=person.email,
+            role=person.role,
+            site_id=person.site_id,
+        )
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}",
+                task_id=task_id,
+                family="security_agreement",
+                template="security_agreement",
+                language="en",
+                filename=safe_filename(f"security-agreement_{person.staff_id}") + ".docx",
+                title="Test security agreement: please sign and return",
+                recipient=recipient,
+                context=ctx,
+            )
+        )
+    for site_id, coordinator in sorted(coordinators.items()):
+        staff = [p for p in people if p.site_id == site_id]
+        if not staff:
+            continue
+        ctx = {
+            "district": {"name": org.name},
+            "school_year": school_year,
+            "letter_date": fmt(letter_date),
+            "site": {"name": data.sites[site_id].name},
+            "coordinator": {"name": coordinator.full_name},
+            "staff": [{"name": p.full_name, "role": role_title(p.role), "email": p.email} for p in staff],
+        }
+        recipient = Recipient(
+            key=f"staff:{coordinator.staff_id}",
+            name=coordinator.full_name,
+            email=coordinator.email,
+            role="site_coordinator",
+            site_id=site_id,
+        )
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month_key}/{task_id}/site-summary:{site_id}",
+                task_id=task_id,
+                family="security_agreement",
+                template="security_agreement_summary",
+                language="en",
+                filename=safe_filename(f"security-agreements_{site_id}_summary") + ".docx",
+                title=f"Security agreements sent to your site's staff ({len(staff)})",
+                recipient=recipient,
+                context=ctx,
+            )
+        )
+    return jobs
