@@ -430,6 +430,20 @@ def generate() -> dict[str, int]:
         }
     )
 
+    exemptions = []
+    for s in rng.sample(students[:-2], 9):  # not the two deliberately wrong rows
+        pge = rng.random() < 0.75
+        exemptions.append(
+            {
+                "student_id": s["student_id"],
+                "test_code": rng.choice(["ALL", "SB-ELA", "SB-MATH"]) if pge else "SB-MATH",
+                "condition_code": "PGE" if pge else "NTE",
+                "school_year": "2026-27",
+                "signed_date": f"2027-0{rng.randint(1, 3)}-{rng.randint(10, 28)}",
+                "received_date": "2027-03-30",
+            }
+        )
+    _write("exemptions.csv", list(exemptions[0]), exemptions)
     _write("staff.csv", list(staff[0]), staff)
     _write("students.csv", list(students[0]), students)
     _write("guardians.csv", list(guardians[0]), guardians)
@@ -446,6 +460,7 @@ def generate() -> dict[str, int]:
         "entries": len(entries),
         "materials": len(materials),
         "results": len(results),
+        "exemptions": len(exemptions),
     }
 
 

@@ -174,7 +174,7 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
     out.print(f"config ok: {application.settings.config_file}")
     out.print(f"checklist ok: {len(application.checklist)} tasks ({application.settings.checklist_path})")
     try:
-        _, report = load_district(application.settings)
+        _, report = load_district(application.settings, application.school_year)
     except FatalDataError as exc:
         _fail("the input data cannot be used:\n" + "\n".join(f"  - {p}" for p in exc.problems))
     t = Table("table", "file", "rows", "valid", "rejected", "problems")

@@ -141,6 +141,7 @@ class DataFiles(_Strict):
     entries: str = "entries.csv"
     materials: str = "materials.csv"
     results: str = "results.csv"
+    exemptions: str | None = "exemptions.csv"  # optional: null when the district keeps none
 
     def path(self, table: str) -> Path:
         return self.directory / getattr(self, table)

@@ -73,7 +73,7 @@ def test_shipped_checklist_covers_every_month_ongoing_and_parcc_phases():
     assert months == set(range(1, 13))
     phases = {t.phase for t in ck if t.phase}
     assert phases == {"ongoing", "before", "during", "after"}
-    assert sum(1 for t in ck if t.phase == "ongoing") == 15  # seed 003 lists 15 ongoing tasks
+    assert sum(1 for t in ck if t.source == "003 Ongoing") == 15  # seed 003 lists 15 ongoing tasks
     assert {t.category for t in ck} <= set(CATEGORIES)
     feb = [t for t in ck if t.month == 2]
     assert any(t.action == "parent_notification" and t.recipients == ("guardians",) for t in feb)

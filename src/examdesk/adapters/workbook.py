@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,3 +128,26 @@ def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[di
     wb.save(tmp)
     os.replace(tmp, path)
     return path
+
+
+def student_list_workbook(context: dict) -> bytes:
+    """One sheet: the site's students with tests, supports, accommodations and condition codes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Students"
+    ws.append(list(context["columns"]))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in context["rows"]:
+        ws.append(list(row))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(context['columns']))}{max(ws.max_row, 1)}"
+    for i, width in enumerate((13, 18, 16, 7, 24, 36, 30, 20, 9, 6, 8), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    wb.properties.title = context["title"]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+WORKBOOKS = {"site_student_list": student_list_workbook}

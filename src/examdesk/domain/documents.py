@@ -35,6 +35,7 @@ class RenderJob:
     context: dict = field(hash=False, compare=False)
     student_id: str | None = None
     note: str | None = None  # e.g. language fallback
+    format: str = "docx"  # docx (a Word template) | xlsx (a workbook builder)
 
 
 @dataclass(frozen=True)

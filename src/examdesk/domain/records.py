@@ -110,6 +110,19 @@ class Result:
     received_date: date
 
 
+@dataclass(frozen=True)
+class Exemption:
+    student_id: str
+    test_code: str  # or ALL
+    condition_code: str  # PGE | NTE
+    school_year: str
+    signed_date: date
+    received_date: date | None = None
+
+    def applies_to(self, test_code: str) -> bool:
+        return self.test_code in ("ALL", test_code)
+
+
 def _build(cls, rows):
     names = cls.__dataclass_fields__.keys()
     return [cls(**{k: v for k, v in row.items() if k in names}) for row in rows]
@@ -128,6 +141,7 @@ class DistrictData:
     entries: list[Entry] = field(default_factory=list)
     materials: list[Material] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
+    exemptions: list[Exemption] = field(default_factory=list)
 
     @classmethod
     def from_rows(cls, sites: dict[str, Site], rows: dict[str, list[dict]]) -> DistrictData:
@@ -141,6 +155,7 @@ class DistrictData:
             entries=_build(Entry, rows.get("entries", [])),
             materials=_build(Material, rows.get("materials", [])),
             results=_build(Result, rows.get("results", [])),
+            exemptions=_build(Exemption, rows.get("exemptions", [])),
         )
 
     def __post_init__(self) -> None:
@@ -154,6 +169,11 @@ class DistrictData:
         for e in self.entries:
             if e.session_id in self.session_by_id:
                 self.sessions_by_student[e.student_id].append(self.session_by_id[e.session_id])
+
+    def condition_codes(self, student_id: str, test_code: str) -> list[str]:
+        return sorted(
+            {e.condition_code for e in self.exemptions if e.student_id == student_id and e.applies_to(test_code)}
+        )
 
     def staff_with_role(self, role: str) -> list[StaffMember]:
         return [s for s in self.staff if s.role == role]

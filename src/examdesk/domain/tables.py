@@ -317,11 +317,37 @@ RESULTS = TableSpec(
     description="score data extract",
 )
 
+EXEMPTIONS = TableSpec(
+    "exemptions",
+    (
+        _c("student_id", ref="students"),
+        _c("test_code"),  # a test code, or ALL
+        _c("condition_code", "choice", choices=("PGE", "NTE")),
+        _c("school_year"),
+        _c("signed_date", "date"),
+        _c("received_date", "date", required=False),
+    ),
+    key=("student_id", "test_code", "condition_code"),
+    description="parent/guardian exemptions (PGE) and medical emergencies (NTE)",
+)
+
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS)
+    t.name: t for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS, EXEMPTIONS)
 }
 # Validation order: a table's references must be validated before it.
-TABLE_ORDER = ("staff", "students", "guardians", "testing_windows", "sessions", "entries", "materials", "results")
+TABLE_ORDER = (
+    "staff",
+    "students",
+    "guardians",
+    "testing_windows",
+    "sessions",
+    "entries",
+    "materials",
+    "results",
+    "exemptions",
+)
+# Tables a district may leave out (data.<table>: null)
+OPTIONAL_TABLES = ("exemptions",)
 # Which reference set each validated table provides, and from which column.
 PROVIDES = {
     "students": ("students", "student_id"),

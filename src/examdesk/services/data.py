@@ -7,8 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..adapters.tables import TableReadError, read_table
+from ..domain.calendar import SchoolYear
 from ..domain.records import DistrictData, Site
-from ..domain.tables import PROVIDES, TABLE_ORDER, TABLES, FatalDataError, Problem, TableResult, validate_table
+from ..domain.tables import (
+    OPTIONAL_TABLES,
+    PROVIDES,
+    TABLE_ORDER,
+    TABLES,
+    FatalDataError,
+    Problem,
+    TableResult,
+    validate_table,
+)
 from ..settings import Settings
 
 
@@ -47,7 +57,36 @@ class ValidationReport:
         return path
 
 
-def load_district(settings: Settings) -> tuple[DistrictData, ValidationReport]:
+def _check_exemption_years(result: TableResult, school_year: SchoolYear) -> None:
+    """A parent exemption counts only for the school year it is signed and dated for."""
+    kept = []
+    for row in result.rows:
+        problem = None
+        if row["school_year"] != school_year.label:
+            problem = Problem(
+                result.file,
+                row["_row"],
+                "school_year",
+                row["school_year"],
+                f"is not the current school year ({school_year.label})",
+            )
+        elif not school_year.first_day <= row["signed_date"] <= school_year.last_day:
+            problem = Problem(
+                result.file,
+                row["_row"],
+                "signed_date",
+                row["signed_date"].isoformat(),
+                f"is not dated in school year {school_year.label}",
+            )
+        if problem:
+            result.problems.append(problem)
+            result.rejected_rows.add(row["_row"])
+        else:
+            kept.append(row)
+    result.rows = kept
+
+
+def load_district(settings: Settings, school_year: SchoolYear | None = None) -> tuple[DistrictData, ValidationReport]:
     """Read every table, check it row by row; stop only on a missing file or column.
 
     All fatal problems (every missing file and column) are reported together.
@@ -58,6 +97,8 @@ def load_district(settings: Settings) -> tuple[DistrictData, ValidationReport]:
     fatal: list[Problem] = []
     rows: dict[str, list[dict]] = {}
     for name in TABLE_ORDER:
+        if name in OPTIONAL_TABLES and getattr(settings.data, name) is None:
+            continue
         path = settings.data_path(name)
         shown = _display(path, settings)
         if not path.is_file():
@@ -72,6 +113,8 @@ def load_district(settings: Settings) -> tuple[DistrictData, ValidationReport]:
         except FatalDataError as exc:
             fatal.extend(exc.problems)
             continue
+        if name == "exemptions" and school_year is not None:
+            _check_exemption_years(result, school_year)
         report.results.append(result)
         rows[name] = result.rows
         if name in PROVIDES:

@@ -16,6 +16,7 @@ from ..domain.documents import RenderJob
 from ..domain.letters import Organisation, parent_notification_jobs
 from ..domain.records import DistrictData
 from ..domain.results import Signatory, result_letter_jobs
+from ..domain.rosters import site_student_list_jobs
 from ..domain.security import security_agreement_jobs
 
 
@@ -103,8 +104,14 @@ def security_agreement(inp: GeneratorInput) -> GeneratorOutput:
     )
 
 
+def site_student_list(inp: GeneratorInput) -> GeneratorOutput:
+    jobs = site_student_list_jobs(inp.data, task_id=inp.task.id, school_year=inp.school_year, month_key=inp.month.key)
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} site student list(s)"])
+
+
 GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "parent_notification": parent_notification,
     "result_letter": result_letter,
     "security_agreement": security_agreement,
+    "site_student_list": site_student_list,
 }

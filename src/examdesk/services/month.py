@@ -82,7 +82,7 @@ def prepare_month(
     _ = app.checklist  # a broken checklist stops here, before anything else
     month = parse_month(month_text, app.school_year)
     today = today or local_today(app.settings)
-    data, report = load_district(app.settings)
+    data, report = load_district(app.settings, app.school_year)
     run_dir = app.run_dir(month.key)
     report.write_csv(run_dir / "validation-report.csv")
     ledger = app.ledger()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..adapters.docx import TemplateRenderError
+from ..adapters.workbook import WORKBOOKS
 from ..domain.documents import RenderJob
 from ..progress import track
 
@@ -43,15 +44,32 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> list[RenderedDoc]:
     for job in track(jobs, f"rendering {len(jobs)} document(s)"):
         folder = plan.run_dir / "documents" / job.family
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            content = plan.app.templates.render(job.template, job.language, job.context)
-        except TemplateRenderError as exc:
-            raise RenderingFailed(f"task {job.task_id}: {exc}") from None
-        check_docx(content, job.filename)
+        content = render_one(plan, job)
         path = folder / job.filename
         path.write_bytes(content)
         out.append(RenderedDoc(job, path, hashlib.sha256(content).hexdigest(), len(content)))
     return out
+
+
+def render_one(plan: MonthPlan, job: RenderJob) -> bytes:
+    if job.format == "xlsx":
+        content = WORKBOOKS[job.template](job.context)
+        check_xlsx(content, job.filename)
+        return content
+    try:
+        content = plan.app.templates.render(job.template, job.language, job.context)
+    except TemplateRenderError as exc:
+        raise RenderingFailed(f"task {job.task_id}: {exc}") from None
+    check_docx(content, job.filename)
+    return content
+
+
+def check_xlsx(content: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            etree.fromstring(zf.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise RenderingFailed(f"{name}: not a valid workbook ({exc})") from None
 
 
 def check_docx(content: bytes, name: str) -> None:

@@ -18,7 +18,7 @@ from .data import load_district
 def _data_or_empty(app: App) -> DistrictData:
     """Status must work even when today's input files are broken: dates then come from config only."""
     try:
-        data, _ = load_district(app.settings)
+        data, _ = load_district(app.settings, app.school_year)
         return data
     except FatalDataError:
         return DistrictData.from_rows({}, {})
