@@ -76,6 +76,85 @@ WORDING = {
         "closing": "Atentamente,",
         "ref": "Identificación del estudiante {{ student.id }} · {{ district.name }}",
     },
+    "vi": {
+        "dear": "Kính gửi {{ guardian.name }},",
+        "intro": (
+            "Mỗi mùa xuân, học sinh California tham gia các bài kiểm tra của hệ thống Đánh giá Thành tích và Tiến bộ "
+            "của Học sinh California (CAASPP). Thư này cho quý vị biết {{ student.name }} (lớp {{ student.grade }}) "
+            "sẽ làm những bài kiểm tra nào tại {{ site.name }} trong năm học {{ school_year }}."
+        ),
+        "table": ("Bài kiểm tra", "Ngày dự kiến"),
+        "no_tests": "Chưa có buổi kiểm tra nào được xếp lịch cho con quý vị; nhà trường sẽ thông báo ngày.",
+        "window": "Thời gian kiểm tra của trường chúng tôi từ {{ window.start }} đến {{ window.end }}.",
+        "acc_yes": (
+            "Các hỗ trợ và điều chỉnh trong kế hoạch của con quý vị sẽ được cung cấp trong khi kiểm tra: "
+            "{{ accommodations|join(', ') }}."
+        ),
+        "acc_no": (
+            "Nếu con quý vị có IEP hoặc kế hoạch Section 504, các điều chỉnh trong đó sẽ được cung cấp khi kiểm tra. "
+            "Hãy liên hệ với chúng tôi nếu quý vị nghĩ con mình cần một hỗ trợ được chỉ định."
+        ),
+        "exempt_title": "Cách xin miễn kiểm tra",
+        "exempt": (
+            "Quý vị có thể yêu cầu bằng văn bản cho con được miễn một phần hoặc toàn bộ các bài kiểm tra CAASPP. "
+            "Yêu cầu phải được viết, ký tên và ghi ngày bởi phụ huynh hoặc người giám hộ, và chỉ có hiệu lực trong "
+            "năm học hiện tại ({{ school_year }}). Xin gửi cho điều phối viên kiểm tra của trường, "
+            "{{ contact.name }} ({{ contact.email }})."
+        ),
+        "questions": "Nếu có thắc mắc, xin liên hệ {{ contact.name }} tại {{ contact.email }}.",
+        "closing": "Trân trọng,",
+        "ref": "Mã số học sinh {{ student.id }} · {{ district.name }}",
+    },
+    "zh-Hant": {
+        "dear": "{{ guardian.name }} 您好：",
+        "intro": (
+            "每年春季，加州學生都會參加加州學生表現與進步評量（CAASPP）的州測驗。本信通知您 {{ student.name }}"
+            "（{{ student.grade }} 年級）在 {{ school_year }} 學年將於 {{ site.name }} 參加哪些測驗。"
+        ),
+        "table": ("測驗", "預定日期"),
+        "no_tests": "您的孩子目前尚未排定測驗時段；學校會另行通知日期。",
+        "window": "本校的測驗期間為 {{ window.start }} 至 {{ window.end }}。",
+        "acc_yes": "測驗期間將提供您孩子計畫中的支援與調整措施：{{ accommodations|join('、') }}。",
+        "acc_no": "如果您的孩子有 IEP 或 504 計畫，測驗期間將提供其中所列的調整措施。如您認為孩子需要指定支援，請與我們聯絡。",
+        "exempt_title": "如何申請豁免",
+        "exempt": (
+            "您可以書面要求讓孩子免考部分或全部 CAASPP 測驗。申請必須由家長或監護人書寫、簽名並註明日期，且僅適用於"
+            "本學年（{{ school_year }}）。請交給學校的測驗協調員 {{ contact.name }}（{{ contact.email }}）。"
+        ),
+        "questions": "如有疑問，請聯絡 {{ contact.name }}：{{ contact.email }}。",
+        "closing": "敬上",
+        "ref": "學生編號 {{ student.id }} · {{ district.name }}",
+    },
+    "fil": {
+        "dear": "Mahal na {{ guardian.name }},",
+        "intro": (
+            "Tuwing tagsibol, kumukuha ang mga mag-aaral sa California ng mga pagsusulit ng estado ng California "
+            "Assessment of Student Performance and Progress (CAASPP). Ipinapaalam ng liham na ito kung aling mga "
+            "pagsusulit ang kukunin ni {{ student.name }} (baitang {{ student.grade }}) sa {{ site.name }} sa taong "
+            "pampaaralan {{ school_year }}."
+        ),
+        "table": ("Pagsusulit", "Nakatakdang petsa"),
+        "no_tests": "Wala pang nakatakdang sesyon para sa inyong anak; ipapaalam ng paaralan ang mga petsa.",
+        "window": "Ang panahon ng pagsusulit ng aming paaralan ay mula {{ window.start }} hanggang {{ window.end }}.",
+        "acc_yes": (
+            "Ibibigay sa panahon ng pagsusulit ang mga suporta at akomodasyon sa plano ng inyong anak: "
+            "{{ accommodations|join(', ') }}."
+        ),
+        "acc_no": (
+            "Kung may IEP o Section 504 plan ang inyong anak, ibibigay sa pagsusulit ang mga akomodasyong nakasaad dito. "
+            "Makipag-ugnayan sa amin kung sa palagay ninyo ay kailangan ng inyong anak ng itinalagang suporta."
+        ),
+        "exempt_title": "Paano humiling ng exemption",
+        "exempt": (
+            "Maaari kayong humiling nang nakasulat na huwag pakunin ang inyong anak ng ilan o lahat ng pagsusulit ng "
+            "CAASPP. Ang kahilingan ay dapat nakasulat, pinirmahan at may petsa ng magulang o tagapag-alaga, at para "
+            "lamang sa kasalukuyang taong pampaaralan ({{ school_year }}). Ipadala ito sa test site coordinator ng "
+            "paaralan, {{ contact.name }} ({{ contact.email }})."
+        ),
+        "questions": "Kung may mga tanong, makipag-ugnayan kay {{ contact.name }} sa {{ contact.email }}.",
+        "closing": "Lubos na gumagalang,",
+        "ref": "Student ID {{ student.id }} · {{ district.name }}",
+    },
 }
 
 
@@ -163,6 +242,53 @@ RESULTS_WORDING = {
         ),
         "closing": "Atentamente,",
         "ref": "Identificación del estudiante {{ student.id }} · grado {{ student.grade }} · {{ site.name }}",
+    },
+    "vi": {
+        "dear": "Kính gửi {{ addressee.name }},",
+        "intro": (
+            "Tôi xin chia sẻ kết quả {% if addressee.is_student %}của bạn{% else %}của {{ student.name }}{% endif %} "
+            "trong kỳ Đánh giá CAASPP năm học {{ school_year }}. Điểm số này là một thước đo sự tiến bộ theo các "
+            "tiêu chuẩn của tiểu bang về Anh ngữ, toán và khoa học."
+        ),
+        "table": ("Bài kiểm tra", "Điểm", "Mức thành tích"),
+        "levels_title": "Ý nghĩa của các mức thành tích",
+        "level_line": "Mức {{ level.number }}, {{ level.name }}: {{ level.meaning }}.",
+        "outro": (
+            "Xin trao đổi với giáo viên về các kết quả này. Thắc mắc về báo cáo: {{ coordinator.name }}, "
+            "{{ coordinator.email }}."
+        ),
+        "closing": "Trân trọng,",
+        "ref": "Mã số học sinh {{ student.id }} · lớp {{ student.grade }} · {{ site.name }}",
+    },
+    "zh-Hant": {
+        "dear": "{{ addressee.name }} 您好：",
+        "intro": (
+            "很高興與您分享{% if addressee.is_student %}您{% else %} {{ student.name }} {% endif %}在 {{ school_year }} "
+            "學年 CAASPP 評量的成績。這些分數是衡量英語語文、數學與科學邁向州標準進展的指標之一。"
+        ),
+        "table": ("測驗", "量尺分數", "成就等級"),
+        "levels_title": "成就等級的意義",
+        "level_line": "第 {{ level.number }} 級，{{ level.name }}：{{ level.meaning }}。",
+        "outro": "請與老師討論這些成績。關於成績報告的問題：{{ coordinator.name }}，{{ coordinator.email }}。",
+        "closing": "敬上",
+        "ref": "學生編號 {{ student.id }} · {{ student.grade }} 年級 · {{ site.name }}",
+    },
+    "fil": {
+        "dear": "Mahal na {{ addressee.name }},",
+        "intro": (
+            "Ikinagagalak kong ibahagi ang {% if addressee.is_student %}iyong mga resulta{% else %}mga resulta ni "
+            "{{ student.name }}{% endif %} sa CAASPP para sa taong pampaaralan {{ school_year }}. Ang mga iskor na ito "
+            "ay isang sukatan ng pag-unlad tungo sa mga pamantayan ng estado sa English language arts, matematika at agham."
+        ),
+        "table": ("Pagsusulit", "Iskor", "Antas ng tagumpay"),
+        "levels_title": "Ang kahulugan ng mga antas",
+        "level_line": "Antas {{ level.number }}, {{ level.name }}: {{ level.meaning }}.",
+        "outro": (
+            "Pakikausap ang guro tungkol sa mga resultang ito. Mga tanong tungkol sa ulat: {{ coordinator.name }}, "
+            "{{ coordinator.email }}."
+        ),
+        "closing": "Lubos na gumagalang,",
+        "ref": "Student ID {{ student.id }} · baitang {{ student.grade }} · {{ site.name }}",
     },
 }
 

@@ -54,20 +54,34 @@ def test_february_sends_one_packet_per_guardian_with_their_own_letters(district,
         assert not any(n in msg["Subject"] for n in names.values())
 
 
-def test_letters_follow_the_family_language(district):
-    run_month(district, "february")
+EXEMPTION_HEADINGS = {
+    "en": "Requesting an exemption",
+    "es": "Cómo solicitar una exención",
+    "vi": "Cách xin miễn kiểm tra",
+    "zh-Hant": "如何申請豁免",
+    "fil": "Paano humiling ng exemption",
+}
+CODES = {"English": "en", "Spanish": "es", "Vietnamese": "vi", "Chinese (Traditional)": "zh-Hant", "Filipino": "fil"}
+
+
+def test_letters_follow_the_family_language(district, tmp_path):
+    summary = run_month(district, "february")
+    with (tmp_path / "data" / "guardians.csv").open(encoding="utf-8") as fh:
+        language_of = {r["email"]: r["preferred_language"] for r in csv.DictReader(fh)}
     settings = load_settings(district)
-    spanish = english_fallback = 0
+    by_language = {}
     for msg in read_outbox(settings.output_dir, "2027-02"):
+        preferred = language_of.get(msg["To"].addresses[0].addr_spec)
         for filename, content in attachments(msg):
+            lang = filename.rsplit("_", 1)[1].removesuffix(".docx")
+            assert lang == CODES.get(preferred, "en"), (filename, preferred)
             text = docx_text(content)
-            if filename.endswith("_es.docx"):
-                spanish += 1
-                assert "Cómo solicitar una exención" in text and msg["Subject"].endswith("(febrero 2027)")
-            else:
-                english_fallback += 1
-                assert "Requesting an exemption" in text
-    assert spanish > 50 and english_fallback > 100
+            assert EXEMPTION_HEADINGS[lang] in text
+            by_language[lang] = by_language.get(lang, 0) + 1
+    assert set(by_language) == set(EXEMPTION_HEADINGS)
+    # only languages without a template fall back to English, and the run says how many
+    fallbacks = [n for n in summary["notes"] if "template; sent in English" in n]
+    assert fallbacks and all("Arabic" in n or "Korean" in n for n in fallbacks)
 
 
 def test_rerun_sends_nothing_twice_and_resend_is_explicit(district):

@@ -13,6 +13,9 @@ from .records import DistrictData, Guardian, Student
 TITLES = {
     "en": "Notice of upcoming state testing for {name}",
     "es": "Aviso de las próximas evaluaciones estatales de {name}",
+    "vi": "Thông báo về các bài kiểm tra sắp tới của {name}",
+    "zh-Hant": "{name} 即將參加州測驗通知",
+    "fil": "Paunawa sa nalalapit na pagsusulit ng estado ni {name}",
 }
 
 

@@ -24,7 +24,41 @@ LEVELS = {
         4: ("Se superó la norma", "demuestra un progreso avanzado hacia el dominio"),
     },
 }
-TITLES = {"en": "Test results of {name}", "es": "Resultados de las pruebas de {name}"}
+LEVELS.update(
+    {
+        "vi": {
+            1: ("Chưa đạt tiêu chuẩn", "cần cải thiện nhiều để thành công trong các môn học sau này"),
+            2: ("Gần đạt tiêu chuẩn", "có thể cần phát triển thêm để thành công trong các môn học sau này"),
+            3: ("Đạt tiêu chuẩn", "cho thấy tiến bộ hướng tới sự thông thạo"),
+            4: ("Vượt tiêu chuẩn", "cho thấy tiến bộ vượt trội hướng tới sự thông thạo"),
+        },
+        "zh-Hant": {
+            1: ("未達標準", "需要大幅進步才能在未來課程中取得成功"),
+            2: ("接近標準", "可能需要進一步發展才能在未來課程中取得成功"),
+            3: ("達到標準", "顯示朝向精熟的進展"),
+            4: ("超越標準", "顯示朝向精熟的進階進展"),
+        },
+        "fil": {
+            1: (
+                "Hindi Naabot ang Pamantayan",
+                "kailangan ng malaking pagpapabuti upang magtagumpay sa mga susunod na aralin",
+            ),
+            2: (
+                "Halos Naabot ang Pamantayan",
+                "maaaring kailangan pa ng pag-unlad upang magtagumpay sa mga susunod na aralin",
+            ),
+            3: ("Naabot ang Pamantayan", "nagpapakita ng pag-unlad tungo sa kahusayan"),
+            4: ("Nalampasan ang Pamantayan", "nagpapakita ng mataas na pag-unlad tungo sa kahusayan"),
+        },
+    }
+)
+TITLES = {
+    "en": "Test results of {name}",
+    "es": "Resultados de las pruebas de {name}",
+    "vi": "Kết quả kiểm tra của {name}",
+    "zh-Hant": "{name} 的測驗成績",
+    "fil": "Mga resulta ng pagsusulit ni {name}",
+}
 
 
 @dataclass(frozen=True)
