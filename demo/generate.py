@@ -444,6 +444,38 @@ def generate() -> dict[str, int]:
             }
         )
     _write("exemptions.csv", list(exemptions[0]), exemptions)
+
+    # what came back after testing: a few items missing, one damaged, one short, one number nobody issued
+    session_end = {x["session_id"]: x["end_time"] for x in sessions}
+    returns = []
+    gone = set(rng.sample(range(len(materials)), 3))
+    damaged, short = rng.sample([i for i in range(len(materials)) if i not in gone], 2)
+    for i, m in enumerate(materials):
+        if i in gone:
+            continue
+        returns.append(
+            {
+                "security_number": m["security_number"],
+                "site_id": m["site_id"],
+                "quantity_returned": 0 if i == short else m["quantity"],
+                "time_returned": session_end[m["session_id"]],
+                "disposition": "damaged"
+                if i == damaged
+                else (
+                    "destroyed" if m["material_type"] == "Student testing ticket" and rng.random() < 0.5 else "returned"
+                ),
+            }
+        )
+    returns.append(
+        {
+            "security_number": "999999999-9",
+            "site_id": "RMS",
+            "quantity_returned": 1,
+            "time_returned": "14:05",
+            "disposition": "returned",
+        }
+    )
+    _write("returns.csv", list(returns[0]), returns)
     _write("staff.csv", list(staff[0]), staff)
     _write("students.csv", list(students[0]), students)
     _write("guardians.csv", list(guardians[0]), guardians)
@@ -461,6 +493,7 @@ def generate() -> dict[str, int]:
         "materials": len(materials),
         "results": len(results),
         "exemptions": len(exemptions),
+        "returns": len(returns),
     }
 
 

@@ -436,6 +436,109 @@ def build_security_summary() -> Path:
     return path
 
 
+def build_chain_of_custody() -> Path:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    section.left_margin = section.right_margin = Cm(1.5)
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(9)
+    doc.add_heading("Chain-of-Custody Form: secure test materials", level=1)
+    doc.add_paragraph("Site: {{ site.name }}        Date: {{ session.date }}        Session: {{ session.id }}")
+    doc.add_paragraph(
+        "Test: {{ session.test }} (grade {{ session.grade }})        Room: {{ session.room }}        "
+        "Time: {{ session.start }}–{{ session.end }}"
+    )
+    doc.add_paragraph(
+        "Coordinator: {{ coordinator }}        Test administrator: {{ session.administrator }}"
+        "{% if session.proctor %}        Proctor: {{ session.proctor }}{% endif %}"
+    )
+    headers = (
+        "Security number",
+        "Material",
+        "Grade / subject",
+        "Qty out",
+        "Time out",
+        "Test administrator",
+        "Qty returned",
+        "Time returned",
+        "Coordinator initials",
+        "Disposition",
+    )
+    table = doc.add_table(rows=5, cols=len(headers))
+    table.style = "Table Grid"
+    for col, title in enumerate(headers):
+        table.cell(0, col).text = title
+        table.cell(0, col).paragraphs[0].runs[0].bold = True
+    table.cell(1, 0).text = "{%tr for i in items %}"
+    for col, value in enumerate(
+        (
+            "{{ i.security_number }}",
+            "{{ i.type }}",
+            "{{ i.grade_subject }}",
+            "{{ i.quantity }}",
+            "{{ i.time_out }}",
+            "{{ i.administrator }}",
+            "",
+            "",
+            "",
+            "",
+        )
+    ):
+        table.cell(2, col).text = value
+    table.cell(3, 0).text = "{%tr endfor %}"
+    table.cell(4, 0).text = "Totals"
+    table.cell(4, 1).text = "{{ totals.count }} item(s)"
+    table.cell(4, 3).text = "{{ totals.quantity }}"
+    doc.add_paragraph(
+        "Disposition: {{ dispositions }}. Every item is returned to the coordinator immediately after "
+        "testing; count independently, then both sign. Keep this form at least three years."
+    )
+    doc.add_paragraph(
+        "Test administrator signature: ______________________    Coordinator signature: ______________________"
+    )
+    path = OUT / "chain_of_custody.en.docx"
+    doc.save(path)
+    return path
+
+
+def build_custody_reconciliation() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.add_heading("Secure materials reconciliation: {{ site.name }}", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ letter_date }} · for {{ coordinator }}")
+    doc.add_paragraph(
+        "Issued: {{ counts.issued }}   Returned: {{ counts.returned }}   To resolve: {{ counts.problems }}"
+    )
+    doc.add_heading("Issued items not fully accounted for", level=2)
+    doc.add_paragraph("{%p if not missing %}")
+    doc.add_paragraph("None: every issued item came back.")
+    doc.add_paragraph("{%p endif %}")
+    table = doc.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    for col, title in enumerate(("Security number", "Material", "Session", "Finding")):
+        table.cell(0, col).text = title
+    table.cell(1, 0).text = "{%tr for m in missing %}"
+    for col, value in enumerate(("{{ m.security_number }}", "{{ m.type }}", "{{ m.session }}", "{{ m.note }}")):
+        table.cell(2, col).text = value
+    table.cell(3, 0).text = "{%tr endfor %}"
+    doc.add_heading("Returned numbers that were never issued", level=2)
+    doc.add_paragraph("{%p for r in unmatched %}")
+    doc.add_paragraph("{{ r.security_number }} (recorded as {{ r.disposition }})")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph(
+        "Investigate each item; report missing or damaged materials on the Form to Report "
+        "Contaminated, Damaged, or Missing Materials."
+    )
+    path = OUT / "custody_reconciliation.en.docx"
+    doc.save(path)
+    return path
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
@@ -444,3 +547,5 @@ if __name__ == "__main__":
         print("wrote", build_result_letter(lang, wording))
     print("wrote", build_security_agreement())
     print("wrote", build_security_summary())
+    print("wrote", build_chain_of_custody())
+    print("wrote", build_custody_reconciliation())

@@ -142,6 +142,7 @@ class DataFiles(_Strict):
     materials: str = "materials.csv"
     results: str = "results.csv"
     exemptions: str | None = "exemptions.csv"  # optional: null when the district keeps none
+    returns: str | None = "returns.csv"  # optional: secure materials returned after testing
 
     def path(self, table: str) -> Path:
         return self.directory / getattr(self, table)

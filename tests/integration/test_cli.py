@@ -68,7 +68,7 @@ def test_run_then_rerun_then_status(prefect_harness, district):
     assert first.exit_code == 0, first.output
     out = " ".join(first.output.split())
     assert "documents rendered │ 300" in out
-    assert "no Vietnamese template; sent in English" in out
+    assert "no Arabic template; sent in English" in out
     assert "tracker:" in out
     second = runner.invoke(app, ["run", "2027-02", "--config", str(district), "--today", "2027-01-20"])
     assert second.exit_code == 0

@@ -38,7 +38,7 @@ def test_february_sends_one_packet_per_guardian_with_their_own_letters(district,
             sid = re.search(r"_(\d{10})_", filename).group(1)
             text = docx_text(content)
             assert names[sid] in text, filename
-            assert f"Student ID {sid}" in text or f"estudiante {sid}" in text
+            assert sid in text  # the footer reference, in any language
             assert guardian in text
             assert [s for s in names if s != sid and s in text] == []  # no other student's id
             # no other student's name (a guardian may share a name with some student)
@@ -147,7 +147,8 @@ def test_every_month_of_the_year_runs(district):
     assert totals["2027-06"]["documents_rendered"] > 250  # result letters
     assert totals["2027-01"]["documents_rendered"] == 3  # a student list per site
     assert totals["2027-03"]["documents_rendered"] > 30  # security agreements and site summaries
-    assert totals["2027-04"]["documents_rendered"] == totals["2027-05"]["documents_rendered"] == 3  # lists in testing
+    # testing months: site lists, a chain-of-custody sheet per session, and (May) the reconciliation per site
+    assert totals["2027-04"]["documents_rendered"] > 3 and totals["2027-05"]["documents_rendered"] > 6
     assert all(
         totals[k]["documents_rendered"] == 0 for k in ("2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12")
     )

@@ -111,6 +111,15 @@ class Result:
 
 
 @dataclass(frozen=True)
+class MaterialReturn:
+    security_number: str
+    site_id: str
+    quantity_returned: int
+    time_returned: time | None = None
+    disposition: str = "returned"
+
+
+@dataclass(frozen=True)
 class Exemption:
     student_id: str
     test_code: str  # or ALL
@@ -142,6 +151,7 @@ class DistrictData:
     materials: list[Material] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     exemptions: list[Exemption] = field(default_factory=list)
+    returns: list[MaterialReturn] = field(default_factory=list)
 
     @classmethod
     def from_rows(cls, sites: dict[str, Site], rows: dict[str, list[dict]]) -> DistrictData:
@@ -156,6 +166,7 @@ class DistrictData:
             materials=_build(Material, rows.get("materials", [])),
             results=_build(Result, rows.get("results", [])),
             exemptions=_build(Exemption, rows.get("exemptions", [])),
+            returns=_build(MaterialReturn, rows.get("returns", [])),
         )
 
     def __post_init__(self) -> None:

@@ -331,8 +331,22 @@ EXEMPTIONS = TableSpec(
     description="parent/guardian exemptions (PGE) and medical emergencies (NTE)",
 )
 
+RETURNS = TableSpec(
+    "returns",
+    (
+        _c("security_number"),
+        _c("site_id", ref="sites"),
+        _c("quantity_returned", "int"),
+        _c("time_returned", "time", required=False),
+        _c("disposition", "choice", choices=("returned", "destroyed", "recycled", "missing", "damaged")),
+    ),
+    key=("security_number",),
+    description="secure materials returned after testing",
+)
+
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS, EXEMPTIONS)
+    t.name: t
+    for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS, EXEMPTIONS, RETURNS)
 }
 # Validation order: a table's references must be validated before it.
 TABLE_ORDER = (
@@ -345,9 +359,10 @@ TABLE_ORDER = (
     "materials",
     "results",
     "exemptions",
+    "returns",
 )
 # Tables a district may leave out (data.<table>: null)
-OPTIONAL_TABLES = ("exemptions",)
+OPTIONAL_TABLES = ("exemptions", "returns")
 # Which reference set each validated table provides, and from which column.
 PROVIDES = {
     "students": ("students", "student_id"),

@@ -12,6 +12,7 @@ from datetime import date
 
 from ..domain.calendar import Month
 from ..domain.checklist import Task
+from ..domain.custody import chain_of_custody_jobs, reconciliation_jobs
 from ..domain.documents import RenderJob
 from ..domain.letters import Organisation, parent_notification_jobs
 from ..domain.records import DistrictData
@@ -109,9 +110,37 @@ def site_student_list(inp: GeneratorInput) -> GeneratorOutput:
     return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} site student list(s)"])
 
 
+def chain_of_custody(inp: GeneratorInput) -> GeneratorOutput:
+    jobs = chain_of_custody_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month=inp.month,
+        fmt=inp.date_formatter("en"),
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} chain-of-custody sheet(s)"])
+
+
+def custody_reconciliation(inp: GeneratorInput) -> GeneratorOutput:
+    if not inp.data.returns:
+        return GeneratorOutput([], [f"{inp.task.id}: no returned-materials table yet; nothing to reconcile"])
+    jobs = reconciliation_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        letter_date=inp.date_formatter("en")(inp.today),
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} site reconciliation(s)"])
+
+
 GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "parent_notification": parent_notification,
     "result_letter": result_letter,
     "security_agreement": security_agreement,
     "site_student_list": site_student_list,
+    "chain_of_custody": chain_of_custody,
+    "custody_reconciliation": custody_reconciliation,
 }

@@ -86,6 +86,8 @@ def check_docx(content: bytes, name: str) -> None:
     text = "".join(root.itertext())
     if "{{" in text or "{%" in text:
         raise RenderingFailed(f"{name}: template tags left in the document")
+    if "<built-in method" in text or "<bound method" in text:
+        raise RenderingFailed(f"{name}: a variable printed a method instead of a value")
 
 
 def record_documents(plan: MonthPlan, rendered: list[RenderedDoc]) -> None:

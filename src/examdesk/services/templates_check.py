@@ -65,6 +65,10 @@ def check_template(template: Path, samples_dir: Path) -> CheckResult:
         return CheckResult(template, False, compiled.fast, "rendered text differs from docxtpl's")
     if "{{" in text or "{%" in text:
         return CheckResult(template, False, compiled.fast, "template tags left in the rendered text")
+    if "<built-in method" in text or "<bound method" in text:
+        return CheckResult(
+            template, False, compiled.fast, "a variable printed a method (a key named like items/keys/values?)"
+        )
     how = "fast path" if compiled.fast else f"docxtpl fallback ({', '.join(compiled.fallback_reasons)})"
     return CheckResult(template, True, compiled.fast, f"ok, {how}, same text as docxtpl")
 

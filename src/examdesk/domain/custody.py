@@ -1,0 +1,199 @@
+"""Chain of custody (seed 004 §2.1): sheets per session, and reconciliation of returns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from .calendar import Month
+from .documents import Recipient, RenderJob, safe_filename
+from .letters import Organisation
+from .records import DistrictData, Material, MaterialReturn, Session
+
+DISPOSITIONS = ("returned", "destroyed", "recycled", "missing", "damaged")
+HANDOUT_MINUTES = 15  # materials go out this long before the session starts
+
+
+def _minus(t: time, minutes: int) -> str:
+    return (datetime.combine(date(2000, 1, 1), t) - timedelta(minutes=minutes)).strftime("%H:%M")
+
+
+def custody_sheet_context(org: Organisation, data: DistrictData, session: Session, coordinator: str, fmt) -> dict:
+    items = sorted((m for m in data.materials if m.session_id == session.session_id), key=lambda m: m.security_number)
+    administrator = data.staff_by_id.get(session.administrator_id)
+    proctor = data.staff_by_id.get(session.proctor_id) if session.proctor_id else None
+    return {
+        "district": {"name": org.name},
+        "site": {"name": data.sites[session.site_id].name},
+        "session": {
+            "id": session.session_id,
+            "test": session.test_name,
+            "grade": session.grade,
+            "date": fmt(session.date),
+            "start": session.start_time.strftime("%H:%M"),
+            "end": session.end_time.strftime("%H:%M"),
+            "room": session.room,
+            "administrator": administrator.full_name if administrator else session.administrator_id,
+            "proctor": proctor.full_name if proctor else "",
+        },
+        "coordinator": coordinator,
+        "items": [
+            {
+                "security_number": m.security_number,
+                "type": m.material_type,
+                "grade_subject": f"Grade {m.grade} {m.subject}",
+                "quantity": m.quantity,
+                "time_out": _minus(session.start_time, HANDOUT_MINUTES),
+                "administrator": administrator.full_name if administrator else "",
+            }
+            for m in items
+        ],
+        "totals": {"count": len(items), "quantity": sum(m.quantity for m in items)},
+        "dispositions": " / ".join(DISPOSITIONS),
+    }
+
+
+def chain_of_custody_jobs(
+    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month: Month, fmt
+) -> list[RenderJob]:
+    """A sheet per session held this month, to the site coordinator who issues the materials."""
+    coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
+    jobs = []
+    for session in sorted(data.sessions, key=lambda s: (s.site_id, s.date, s.start_time, s.session_id)):
+        coordinator = coordinators.get(session.site_id)
+        if not month.contains(session.date) or coordinator is None:
+            continue
+        ctx = custody_sheet_context(org, data, session, coordinator.full_name, fmt)
+        if not ctx["items"]:
+            continue
+        recipient = Recipient(
+            key=f"staff:{coordinator.staff_id}",
+            name=coordinator.full_name,
+            email=coordinator.email,
+            role="site_coordinator",
+            site_id=session.site_id,
+        )
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month.key}/{task_id}/session:{session.session_id}",
+                task_id=task_id,
+                family="chain_of_custody",
+                template="chain_of_custody",
+                language="en",
+                filename=safe_filename(f"custody_{session.date.isoformat()}_{session.session_id}") + ".docx",
+                title=f"Chain-of-custody sheet {session.session_id} ({session.date.isoformat()})",
+                recipient=recipient,
+                context=ctx,
+            )
+        )
+    return jobs
+
+
+@dataclass
+class SiteReconciliation:
+    site_id: str
+    issued: int = 0
+    returned: int = 0
+    missing: list[Material] = field(default_factory=list)  # issued, no return
+    short: list[tuple[Material, MaterialReturn]] = field(default_factory=list)  # fewer returned than issued
+    flagged: list[tuple[Material, MaterialReturn]] = field(default_factory=list)  # returned as missing/damaged
+    unmatched: list[MaterialReturn] = field(default_factory=list)  # a return for no issued item
+
+    @property
+    def problems(self) -> int:
+        return len(self.missing) + len(self.short) + len(self.flagged) + len(self.unmatched)
+
+
+def reconcile(materials: list[Material], returns: list[MaterialReturn]) -> dict[str, SiteReconciliation]:
+    """Match every issued security number with its return; list whatever does not add up."""
+    issued = {m.security_number: m for m in materials if m.session_id}
+    by_site: dict[str, SiteReconciliation] = defaultdict(lambda: SiteReconciliation(""))
+    returned = {r.security_number: r for r in returns}
+    for number, material in sorted(issued.items()):
+        site = by_site[material.site_id]
+        site.site_id = material.site_id
+        site.issued += 1
+        ret = returned.get(number)
+        if ret is None:
+            site.missing.append(material)
+            continue
+        site.returned += 1
+        if ret.disposition in ("missing", "damaged"):
+            site.flagged.append((material, ret))
+        elif ret.quantity_returned < material.quantity:
+            site.short.append((material, ret))
+    for number, ret in sorted(returned.items()):
+        if number not in issued:
+            site = by_site[ret.site_id]
+            site.site_id = ret.site_id
+            site.unmatched.append(ret)
+    return dict(by_site)
+
+
+def reconciliation_jobs(
+    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month_key: str, letter_date: str
+) -> list[RenderJob]:
+    results = reconcile(data.materials, data.returns)
+    coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
+    jobs = []
+    for site_id, rec in sorted(results.items()):
+        coordinator = coordinators.get(site_id)
+        if coordinator is None or site_id not in data.sites:
+            continue
+        ctx = {
+            "district": {"name": org.name},
+            "site": {"name": data.sites[site_id].name},
+            "letter_date": letter_date,
+            "coordinator": coordinator.full_name,
+            "counts": {"issued": rec.issued, "returned": rec.returned, "problems": rec.problems},
+            "missing": [
+                {
+                    "security_number": m.security_number,
+                    "type": m.material_type,
+                    "session": m.session_id,
+                    "note": "no return recorded",
+                }
+                for m in rec.missing
+            ]
+            + [
+                {
+                    "security_number": m.security_number,
+                    "type": m.material_type,
+                    "session": m.session_id,
+                    "note": f"returned {r.quantity_returned} of {m.quantity}",
+                }
+                for m, r in rec.short
+            ]
+            + [
+                {
+                    "security_number": m.security_number,
+                    "type": m.material_type,
+                    "session": m.session_id,
+                    "note": f"reported {r.disposition}",
+                }
+                for m, r in rec.flagged
+            ],
+            "unmatched": [{"security_number": r.security_number, "disposition": r.disposition} for r in rec.unmatched],
+        }
+        recipient = Recipient(
+            key=f"staff:{coordinator.staff_id}",
+            name=coordinator.full_name,
+            email=coordinator.email,
+            role="site_coordinator",
+            site_id=site_id,
+        )
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month_key}/{task_id}/site:{site_id}",
+                task_id=task_id,
+                family="custody_reconciliation",
+                template="custody_reconciliation",
+                language="en",
+                filename=safe_filename(f"custody-reconciliation_{site_id}") + ".docx",
+                title=f"Secure materials reconciliation: {rec.problems} item(s) to resolve",
+                recipient=recipient,
+                context=ctx,
+            )
+        )
+    return jobs
