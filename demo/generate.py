@@ -398,6 +398,32 @@ def generate() -> dict[str, int]:
                         }
                     )
 
+    # California Spanish Assessment for a few grade 11 Spanish speakers, timetabled over their math paper:
+    # the exams office must see the clash and propose a move.
+    math = next(x for x in sessions if x["site_id"] == "VHS" and x["test_code"] == "SB-MATH")
+    csa_start = (datetime.strptime(math["start_time"], "%H:%M") + timedelta(minutes=30)).strftime("%H:%M")
+    csa = {
+        **math,
+        "session_id": "VHS-11-CSA-1",
+        "test_code": "CSA",
+        "test_name": "California Spanish Assessment",
+        "start_time": csa_start,
+        "end_time": (datetime.strptime(csa_start, "%H:%M") + timedelta(minutes=75)).strftime("%H:%M"),
+        "room": "Room 211",
+        "proctor_id": "",
+    }
+    sessions.append(csa)
+    math_takers = {e["student_id"] for e in entries if e["session_id"] == math["session_id"]}
+    spanish = [x for x in students if x["student_id"] in math_takers and x["home_language"] == "Spanish"][:3]
+    for seat, x in enumerate(spanish, start=1):
+        entries.append({"student_id": x["student_id"], "session_id": "VHS-11-CSA-1", "seat": str(seat)})
+        serial += 1
+        materials.append({"security_number": f"{serial:09d}-{serial % 7}", "site_id": "VHS",
+                          "material_type": "Student testing ticket", "grade": 11, "subject": "Spanish",
+                          "quantity": 1, "session_id": "VHS-11-CSA-1"})
+    if spanish:  # one of them also has 25% extra time as an access arrangement
+        spanish[0]["accommodations"] = ";".join(filter(None, [spanish[0]["accommodations"], "25% extra time"]))
+
     windows = [
         {"site_id": site, "program": "CAASPP", "start_date": a.isoformat(), "end_date": b.isoformat()}
         for site, (a, b) in WINDOWS.items()

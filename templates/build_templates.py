@@ -539,6 +539,110 @@ def build_custody_reconciliation() -> Path:
     return path
 
 
+def _table(doc, headers, loop, cells):
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    for col, title in enumerate(headers):
+        table.cell(0, col).text = title
+        table.cell(0, col).paragraphs[0].runs[0].bold = True
+    table.cell(1, 0).text = "{%tr for " + loop + " %}"
+    for col, value in enumerate(cells):
+        table.cell(2, col).text = value
+    table.cell(3, 0).text = "{%tr endfor %}"
+    return table
+
+
+def build_candidate_timetable() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading("Statement of entry and exam timetable", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ site.name }}")
+    doc.add_paragraph("Candidate: {{ student.name }} (ID {{ student.id }}, grade {{ student.grade }})")
+    doc.add_paragraph("{%p if extra_time %}")
+    doc.add_paragraph("Access arrangement: {{ extra_time }}% extra time; the finish times below include it.")
+    doc.add_paragraph("{%p endif %}")
+    _table(
+        doc,
+        ("Paper", "Title", "Date", "Session", "Start", "End", "Room", "Seat", "Note"),
+        "r in rows",
+        (
+            "{{ r.code }}",
+            "{{ r.title }}",
+            "{{ r.date }}",
+            "{{ r.session }}",
+            "{{ r.start }}",
+            "{{ r.end }}",
+            "{{ r.room }}",
+            "{{ r.seat }}",
+            "{{ r.flag }}",
+        ),
+    )
+    doc.add_paragraph("{%p if has_clash %}")
+    doc.add_paragraph(
+        "Two of these papers overlap. The exams office proposes the time shown in the note and will "
+        "confirm the arrangement, including supervision, before the exam."
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph(
+        "Check your entries and report any error to {{ coordinator.name }} ({{ coordinator.email }}). "
+        "Arrive 10 minutes before the start; phones and smart watches must not be taken into the room."
+    )
+    path = OUT / "candidate_timetable.en.docx"
+    doc.save(path)
+    return path
+
+
+def build_clash_report() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading("Timetable clashes and proposed resolutions", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ clashes|length }} clash(es)")
+    _table(
+        doc,
+        ("Candidate", "ID", "First paper", "Clashing paper", "Proposal", "Supervision"),
+        "c in clashes",
+        ("{{ c.student }}", "{{ c.id }}", "{{ c.first }}", "{{ c.later }}", "{{ c.proposal }}", "{{ c.supervision }}"),
+    )
+    doc.add_paragraph(
+        "A proposal moves the later paper to the next session free for the candidate on the same or "
+        "the next working day; confirm with the awarding body before telling the candidate."
+    )
+    path = OUT / "clash_report.en.docx"
+    doc.save(path)
+    return path
+
+
+def build_staff_timetable() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading("Testing duty timetable", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ person.name }} ({{ person.role }})")
+    _table(
+        doc,
+        ("Date", "Session", "Time", "Site", "Room", "Test", "Duty"),
+        "r in rows",
+        (
+            "{{ r.date }}",
+            "{{ r.session }}",
+            "{{ r.time }}",
+            "{{ r.site }}",
+            "{{ r.room }}",
+            "{{ r.test }}",
+            "{{ r.duty }}",
+        ),
+    )
+    doc.add_paragraph(
+        "Collect secure materials from the site coordinator before the session and return them "
+        "immediately after it, signing the chain-of-custody form each time."
+    )
+    path = OUT / "staff_timetable.en.docx"
+    doc.save(path)
+    return path
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
@@ -549,3 +653,6 @@ if __name__ == "__main__":
     print("wrote", build_security_summary())
     print("wrote", build_chain_of_custody())
     print("wrote", build_custody_reconciliation())
+    print("wrote", build_candidate_timetable())
+    print("wrote", build_clash_report())
+    print("wrote", build_staff_timetable())

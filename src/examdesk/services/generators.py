@@ -10,15 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..domain.calendar import Month
+from ..domain.calendar import Month, WorkingCalendar
 from ..domain.checklist import Task
 from ..domain.custody import chain_of_custody_jobs, reconciliation_jobs
-from ..domain.documents import RenderJob
+from ..domain.documents import Recipient, RenderJob
 from ..domain.letters import Organisation, parent_notification_jobs
 from ..domain.records import DistrictData
 from ..domain.results import Signatory, result_letter_jobs
 from ..domain.rosters import site_student_list_jobs
 from ..domain.security import security_agreement_jobs
+from ..domain.timetables import candidate_timetable_jobs, clash_report_context, find_clashes, staff_timetable_jobs
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class GeneratorInput:
     date_formatter: Callable[[str], Callable[[date], str]]  # language -> formatter
     signatory: Signatory
     adult_age: int
+    calendar: WorkingCalendar
 
 
 @dataclass
@@ -136,6 +138,59 @@ def custody_reconciliation(inp: GeneratorInput) -> GeneratorOutput:
     return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} site reconciliation(s)"])
 
 
+def candidate_timetable(inp: GeneratorInput) -> GeneratorOutput:
+    clashes = find_clashes(inp.data, inp.calendar)
+    jobs = candidate_timetable_jobs(
+        inp.data,
+        inp.organisation,
+        clashes,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        fmt=inp.date_formatter("en"),
+        available=inp.languages("candidate_timetable"),
+    )
+    return GeneratorOutput(
+        jobs, [f"{inp.task.id}: {len(jobs)} candidate timetable(s), {len(clashes)} clash(es) flagged"]
+    )
+
+
+def clash_report(inp: GeneratorInput) -> GeneratorOutput:
+    clashes = find_clashes(inp.data, inp.calendar)
+    context = clash_report_context(inp.organisation, clashes, inp.date_formatter("en"))
+    jobs = []
+    for role in inp.task.recipients:
+        for person in inp.data.staff_with_role(role):
+            recipient = Recipient(key=f"staff:{person.staff_id}", name=person.full_name, email=person.email, role=role)
+            jobs.append(
+                RenderJob(
+                    doc_key=f"{inp.school_year}/{inp.month.key}/{inp.task.id}/{recipient.key}",
+                    task_id=inp.task.id,
+                    family="clash_report",
+                    template="clash_report",
+                    language="en",
+                    filename=f"clash-report_{inp.month.key}.docx",
+                    title=f"Timetable clashes ({len(clashes)})",
+                    recipient=recipient,
+                    context=context,
+                )
+            )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(clashes)} clash(es) in the report"])
+
+
+def staff_timetable(inp: GeneratorInput) -> GeneratorOutput:
+    jobs = staff_timetable_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        roles=inp.task.recipients,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        fmt=inp.date_formatter("en"),
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} duty timetable(s)"])
+
+
 GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "parent_notification": parent_notification,
     "result_letter": result_letter,
@@ -143,4 +198,7 @@ GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "site_student_list": site_student_list,
     "chain_of_custody": chain_of_custody,
     "custody_reconciliation": custody_reconciliation,
+    "candidate_timetable": candidate_timetable,
+    "clash_report": clash_report,
+    "staff_timetable": staff_timetable,
 }

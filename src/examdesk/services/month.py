@@ -105,6 +105,7 @@ def prepare_month(
                         date_formatter=app.date_formatter,
                         signatory=app.signatory,
                         adult_age=app.settings.letters.adult_age,
+                        calendar=app.calendar,
                     )
                 )
                 jobs.extend(out.jobs)

@@ -1,0 +1,131 @@
+"""March: candidate timetables (extra time, clashes), the clash report, staff duty timetables."""
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta
+
+from docx import Document
+
+from examdesk.settings import load_settings
+from helpers import attachments, docx_text, read_outbox, run_month
+
+
+def rows(path):
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def extra_pct(accommodations: str) -> int:
+    best = 0
+    for a in accommodations.split(";"):
+        if m := re.search(r"(\d+)% extra time", a):
+            best = max(best, int(m.group(1)))
+        elif m := re.search(r"Extended time \(([\d.]+)x\)", a):
+            best = max(best, round((float(m.group(1)) - 1) * 100))
+    return best
+
+
+def test_timetables_extra_time_and_clashes(district, tmp_path):
+    run_month(district, "march", today=date(2027, 3, 1))
+    data = tmp_path / "data"
+    sessions = {s["session_id"]: s for s in rows(data / "sessions.csv")}
+    students = {s["student_id"]: s for s in rows(data / "students.csv")}
+    entries = rows(data / "entries.csv")
+    settings = load_settings(district)
+    timetables, clash_reports, duty = {}, [], {}
+    for msg in read_outbox(settings.output_dir, "2027-03"):
+        for filename, content in attachments(msg):
+            if filename.startswith("timetable_"):
+                timetables[filename.removesuffix(".docx").split("_")[1]] = content
+            elif filename.startswith("clash-report_"):
+                clash_reports.append(docx_text(content))
+            elif filename.startswith("duty-timetable_"):
+                duty[msg["To"].addresses[0].addr_spec] = docx_text(content)
+
+    csa_takers = {e["student_id"] for e in entries if e["session_id"] == "VHS-11-CSA-1"}
+    assert len(csa_takers) == 3
+    with_extra = 0
+    for sid, content in timetables.items():
+        student = students[sid]
+        table = Document(io.BytesIO(content)).tables[0]
+        got = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+        mine = [sessions[e["session_id"]] for e in entries if e["student_id"] == sid]
+        assert sorted(got) == sorted(s["test_code"] for s in mine)
+        pct = extra_pct(student["accommodations"])
+        with_extra += pct > 0
+        for s in mine:
+            start = datetime.strptime(s["start_time"], "%H:%M")
+            end = start + (datetime.strptime(s["end_time"], "%H:%M") - start) * (1 + pct / 100)
+            assert got[s["test_code"]][4] == s["start_time"]
+            assert got[s["test_code"]][5] == end.strftime("%H:%M"), (sid, s["test_code"], pct)
+        flagged = [code for code, cells in got.items() if cells[8].startswith("CLASH")]
+        assert flagged == (["CSA"] if sid in csa_takers else [])
+    assert with_extra > 5
+
+    [report] = clash_reports
+    for sid in csa_takers:
+        assert sid in report
+    assert report.count("move CSA to") == 3 and "supervised from the end of the first paper" in report
+
+    staff = {s["staff_id"]: s for s in rows(data / "staff.csv")}
+    for staff_id, person in staff.items():
+        if person["role"] not in ("test_administrator", "proctor"):
+            continue
+        mine = [s for s in sessions.values() if staff_id in (s["administrator_id"], s["proctor_id"])]
+        if not mine:
+            assert person["email"] not in duty
+            continue
+        text = duty[person["email"]]
+        for s in mine:
+            assert s["room"] in text
+        assert text.count("test administrator") + text.count("proctor") >= len(mine)
+
+
+def test_clash_resolution_moves_the_later_paper_to_the_next_free_session():
+    from examdesk.domain.calendar import WorkingCalendar
+    from examdesk.domain.records import DistrictData, Site
+    from examdesk.domain.timetables import find_clashes
+
+    def session(sid, day, start, end):
+        return {
+            "session_id": sid,
+            "site_id": "A",
+            "test_code": sid,
+            "test_name": sid,
+            "grade": 11,
+            "date": day,
+            "start_time": datetime.strptime(start, "%H:%M").time(),
+            "end_time": datetime.strptime(end, "%H:%M").time(),
+            "room": "R1",
+            "administrator_id": "S1",
+        }
+
+    friday = date(2027, 4, 30)
+    data = DistrictData.from_rows(
+        {"A": Site("A", "Alpha")},
+        {
+            "students": [
+                {
+                    "student_id": "1",
+                    "first_name": "A",
+                    "last_name": "B",
+                    "grade": 11,
+                    "site_id": "A",
+                    "birth_date": date(2010, 1, 1),
+                    "home_language": "en",
+                }
+            ],
+            "sessions": [
+                session("MATH", friday, "08:30", "10:00"),
+                session("CSA", friday, "09:00", "10:15"),
+                session("ELA", friday, "12:30", "14:00"),
+            ],
+            "entries": [{"student_id": "1", "session_id": s} for s in ("MATH", "CSA", "ELA")],
+        },
+    )
+    [clash] = find_clashes(data, WorkingCalendar())
+    assert clash.later.session.session_id == "CSA"
+    # Friday PM is taken by ELA: the next free session is Monday AM, with overnight supervision
+    assert clash.proposed_date == friday + timedelta(days=3) and clash.proposed_start.strftime("%H:%M") == "08:30"
+    assert clash.supervision == "overnight supervision arrangements needed"
