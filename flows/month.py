@@ -28,19 +28,13 @@ def plan_month(config: str, month: str, school_year: str | None, today: date | N
 
 
 @task(name="render batch", **_private)
-def render_batch(plan: svc.MonthPlan, jobs: list) -> list[rendering.RenderedDoc]:
+def render_batch(plan: svc.MonthPlan, jobs: list) -> int:
     return rendering.render_batch(plan, jobs)
 
 
-@task(name="assemble packets", **_private)
-def assemble(plan: svc.MonthPlan, rendered: list[rendering.RenderedDoc]) -> list[delivery.ReadyPacket]:
-    rendering.record_documents(plan, rendered)
-    return delivery.assemble_packets(plan, rendered)
-
-
-@task(name="deliver", **_private)
-def deliver_packets(plan: svc.MonthPlan, packets: list[delivery.ReadyPacket]) -> delivery.DeliveryResult:
-    return delivery.deliver(plan, packets)
+@task(name="assemble and deliver", **_private)
+def deliver_packets(plan: svc.MonthPlan) -> delivery.DeliveryResult:
+    return delivery.deliver_month(plan)
 
 
 @task(name="record and report", **_private)
@@ -99,18 +93,13 @@ def month_flow(
                 return {"skipped": True, "month": month}
     plan = plan_month(config, month, school_year, today, resend)
     logger.info(
-        "%d task(s), %d document(s) to render, %d digest message(s), %d already sent",
-        len(plan.planned),
-        len(plan.jobs),
-        len(plan.digests),
-        plan.already_sent,
+        "%d task(s), %d document task(s), %d digest message(s)", len(plan.planned), len(plan.sources), len(plan.digests)
     )
-    rendered: list[rendering.RenderedDoc] = []
-    for batch in rendering.batches(plan.jobs):
-        rendered.extend(render_batch(plan, batch))
-    packets = assemble(plan, rendered)
-    outcome = deliver_packets(plan, packets)
-    summary = report(plan, len(rendered), outcome)
+    rendered = 0
+    for batch in rendering.batches(plan):  # one task per batch; documents are produced as they are needed
+        rendered += render_batch(plan, batch)
+    outcome = deliver_packets(plan)
+    summary = report(plan, rendered, outcome)
     publish(plan, summary)
     logger.info(
         "sent %d, failed %d, unknown %d, skipped %d",

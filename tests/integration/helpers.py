@@ -16,11 +16,9 @@ from examdesk.services import month as svc
 
 def run_month(config: Path, month: str, *, today: date = date(2027, 1, 20), resend: bool = False) -> dict:
     plan = svc.prepare_month(config, month, "2026-27", today, resend)
-    rendered = [d for batch in rendering.batches(plan.jobs) for d in rendering.render_batch(plan, batch)]
-    rendering.record_documents(plan, rendered)
-    packets = delivery.assemble_packets(plan, rendered)
-    outcome = delivery.deliver(plan, packets)
-    return svc.finish_month(plan, len(rendered), outcome)
+    rendered = sum(rendering.render_batch(plan, batch) for batch in rendering.batches(plan))
+    outcome = delivery.deliver_month(plan)
+    return svc.finish_month(plan, rendered, outcome)
 
 
 def docx_text(content: bytes) -> str:

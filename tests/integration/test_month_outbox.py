@@ -177,7 +177,7 @@ def test_broken_template_stops_before_any_email(district, tmp_path):
     edit_config(district, templates=str(templates))
     plan = svc.prepare_month(district, "february", "2026-27")
     with pytest.raises(rendering.RenderingFailed, match="parent_notification.en.docx.*shoe_size"):
-        for batch in rendering.batches(plan.jobs):
+        for batch in rendering.batches(plan):
             rendering.render_batch(plan, batch)
     settings = load_settings(district)
     assert not (settings.output_dir / "outbox").exists()

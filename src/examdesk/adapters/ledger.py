@@ -68,6 +68,9 @@ documents = Table(
     Column("family", String(60), nullable=False),
     Column("recipient_key", String(120), nullable=False),
     Column("recipient_email", String(320), nullable=False),
+    Column("recipient_name", String(200)),
+    Column("title", Text),
+    Column("filename", String(200)),
     Column("student_ref", String(40)),
     Column("language", String(12)),
     Column("path", Text, nullable=False),
@@ -176,17 +179,66 @@ class Ledger:
         with self.engine.begin() as c:
             c.execute(documents.insert(), [dict(r, run_id=run_id, created_at=now) for r in rows])
 
-    def delivered_doc_keys(self, school_year: str, month: str) -> set[str]:
-        """Documents of this month already in a sent (or possibly sent) message."""
+    def delivered_among(self, school_year: str, month: str, doc_keys: list[str]) -> set[str]:
+        """Which of these documents are already in a sent (or possibly sent) message."""
+        if not doc_keys:
+            return set()
         q = (
             select(message_documents.c.doc_key)
             .join(messages, messages.c.id == message_documents.c.message_id)
             .where(
-                messages.c.school_year == school_year, messages.c.month == month, messages.c.state.in_(DELIVERED_STATES)
+                messages.c.school_year == school_year,
+                messages.c.month == month,
+                messages.c.state.in_(DELIVERED_STATES),
+                message_documents.c.doc_key.in_(doc_keys),
             )
         )
         with self.engine.connect() as c:
             return set(c.execute(q).scalars())
+
+    def run_documents(self, run_id: int):
+        """This run's documents, recipient by recipient, streamed (a district may have 100,000)."""
+        q = (
+            select(documents)
+            .where(documents.c.run_id == run_id)
+            .order_by(documents.c.recipient_email, documents.c.recipient_key, documents.c.id)
+        )
+        with self.engine.connect() as c:
+            for row in c.execution_options(yield_per=500).execute(q):
+                yield row._mapping
+
+    def run_recipient_count(self, run_id: int) -> int:
+        q = select(func.count()).select_from(
+            select(documents.c.recipient_email, documents.c.recipient_key)
+            .where(documents.c.run_id == run_id)
+            .distinct()
+            .subquery()
+        )
+        with self.engine.connect() as c:
+            return c.execute(q).scalar_one()
+
+    def task_documents(self, school_year: str, month: str, task_id: str) -> tuple[int, int]:
+        """(documents of the task this month, how many of them are not delivered yet), counted in SQL."""
+        delivered = (
+            select(message_documents.c.doc_key)
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(
+                messages.c.school_year == school_year,
+                messages.c.month == month,
+                messages.c.state.in_(DELIVERED_STATES),
+                message_documents.c.task_id == task_id,
+            )
+        )
+        made = (
+            select(documents.c.doc_key)
+            .join(runs, runs.c.id == documents.c.run_id)
+            .where(runs.c.school_year == school_year, runs.c.month == month, documents.c.task_id == task_id)
+        )
+        count_distinct = lambda q: select(func.count()).select_from(q.distinct().subquery())  # noqa: E731
+        with self.engine.connect() as c:
+            total = c.execute(count_distinct(made.union(delivered).subquery().select())).scalar_one()
+            pending = c.execute(count_distinct(made.where(documents.c.doc_key.not_in(delivered)))).scalar_one()
+        return total, pending
 
     # ---- messages --------------------------------------------------------------------------
     def ensure_message(

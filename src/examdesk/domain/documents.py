@@ -57,6 +57,7 @@ class Packet:
     jobs: list[RenderJob] = field(default_factory=list)
     digest: list[DigestItem] = field(default_factory=list)
     doc_keys: list[str] = field(default_factory=list)
+    doc_task_ids: list[str] = field(default_factory=list)  # the task of each doc_keys entry
 
     def idempotency_key(self, school_year: str, month_key: str, generation: int = 0) -> str:
         basis = "|".join(
@@ -75,13 +76,7 @@ class Packet:
     @property
     def doc_tasks(self) -> list[tuple[str, str]]:
         """(doc_key, task_id) of every document or digest line in the packet."""
-        task_ids = [j.task_id for j in self.jobs] + [d.task_id for d in self.digest]
-        return list(zip(self.doc_keys, task_ids, strict=True))
-
-    @property
-    def task_ids(self) -> list[str]:
-        ids = [j.task_id for j in self.jobs] + [d.task_id for d in self.digest]
-        return list(OrderedDict.fromkeys(ids))
+        return list(zip(self.doc_keys, self.doc_task_ids, strict=True))
 
 
 def group_into_packets(jobs: list[RenderJob]) -> list[Packet]:
@@ -92,6 +87,7 @@ def group_into_packets(jobs: list[RenderJob]) -> list[Packet]:
         pk = packets.setdefault((r.email.lower(), r.key), Packet(r, "documents"))
         pk.jobs.append(job)
         pk.doc_keys.append(job.doc_key)
+        pk.doc_task_ids.append(job.task_id)
     return list(packets.values())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,28 +63,24 @@ def parent_notification_jobs(
     letter_date: date,
     available_languages: set[str],
     formatter_for: Callable[[str], Callable[[date], str]],
-) -> list[RenderJob]:
-    """One letter per student, addressed to the primary guardian."""
-    jobs: list[RenderJob] = []
+) -> Iterator[RenderJob]:
+    """One letter per student, addressed to the primary guardian (produced lazily: a district may be large)."""
     for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
         guardian = data.primary_guardian(student.student_id)
         if guardian is None:
-            continue  # listed by the service as "no guardian to write to"
-        jobs.append(
-            _parent_job(
-                data,
-                org,
-                student,
-                guardian,
-                task_id,
-                school_year,
-                month_key,
-                letter_date,
-                available_languages,
-                formatter_for,
-            )
+            continue  # counted by the service as "without a guardian to write to"
+        yield _parent_job(
+            data,
+            org,
+            student,
+            guardian,
+            task_id,
+            school_year,
+            month_key,
+            letter_date,
+            available_languages,
+            formatter_for,
         )
-    return jobs
 
 
 def _parent_job(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,11 +84,10 @@ def result_letter_jobs(
     formatter_for: Callable[[str], Callable[[date], str]],
     adult_age: int,
     test_names: dict[str, str],
-) -> list[RenderJob]:
+) -> Iterator[RenderJob]:
     by_student: dict[str, list] = {}
     for r in data.results:
         by_student.setdefault(r.student_id, []).append(r)
-    jobs = []
     for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
         results = by_student.get(student.student_id)
         if not results:
@@ -108,28 +107,25 @@ def result_letter_jobs(
             continue
         if not email:
             continue
-        jobs.append(
-            _job(
-                data,
-                org,
-                signatory,
-                student,
-                results,
-                addressee,
-                email,
-                key,
-                adult,
-                preferred,
-                task_id,
-                school_year,
-                month_key,
-                letter_date,
-                available_languages,
-                formatter_for,
-                test_names,
-            )
+        yield _job(
+            data,
+            org,
+            signatory,
+            student,
+            results,
+            addressee,
+            email,
+            key,
+            adult,
+            preferred,
+            task_id,
+            school_year,
+            month_key,
+            letter_date,
+            available_languages,
+            formatter_for,
+            test_names,
         )
-    return jobs
 
 
 def _job(

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters.ledger import FAILED, SENT, UNKNOWN
 from ..adapters.mail import Attachment, DeliveryError, OutgoingMail, compose
-from ..domain.documents import Packet, group_into_packets
+from ..domain.documents import Packet, Recipient
 from ..domain.roles import role_title
 from ..progress import track
 from .emails import EmailTemplates
-from .rendering import RenderedDoc, RenderingFailed
 
 if TYPE_CHECKING:
     from .month import MonthPlan
@@ -35,12 +35,8 @@ class ReadyPacket:
     attachments: list[tuple[str, Path]]  # (filename, path): read at send time
 
 
-def assemble_packets(plan: MonthPlan, rendered: list[RenderedDoc]) -> list[ReadyPacket]:
-    """One email per recipient; every document must already be rendered and checked."""
-    by_key = {r.job.doc_key: r for r in rendered}
-    missing = [j.doc_key for j in plan.jobs if j.doc_key not in by_key]
-    if missing:
-        raise RenderingFailed(f"{len(missing)} planned document(s) were not rendered; nothing was sent")
+def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
+    """One email per recipient, streamed from the ledger: every document is already rendered and checked."""
     templates = EmailTemplates(plan.app.email_templates_dir)
     org = plan.app.organisation
     base = {
@@ -51,36 +47,76 @@ def assemble_packets(plan: MonthPlan, rendered: list[RenderedDoc]) -> list[Ready
         "month_key": plan.month.key,
         "school_year": plan.school_year,
     }
-    ready: list[ReadyPacket] = []
-    for packet in group_into_packets(plan.jobs) + plan.digests:
+
+    def ready(packet: Packet, docs: list) -> ReadyPacket:
         r = packet.recipient
         ctx = dict(base, recipient={"name": r.name, "email": r.email})
         if packet.kind == "digest":
             ctx.update(items=packet.digest, role_title=role_title(r.role))
             subject, body = templates.render("digest", r.language, ctx)
-            attachments = []
         else:
-            docs = [by_key[j.doc_key] for j in packet.jobs]
-            ctx["documents"] = [{"title": d.job.title, "filename": d.job.filename} for d in docs]
+            ctx["documents"] = [{"title": d["title"], "filename": d["filename"]} for d in docs]
             subject, body = templates.render("packet", r.language, ctx)
-            attachments = [(d.job.filename, d.path) for d in docs]
         key = packet.idempotency_key(plan.school_year, plan.month.key, plan.generation)
-        ready.append(ReadyPacket(packet, key, subject, body, attachments))
-    return ready
+        return ReadyPacket(packet, key, subject, body, [(d["filename"], Path(d["path"])) for d in docs])
+
+    ledger = plan.app.ledger()
+    try:
+        current: list = []
+        for row in ledger.run_documents(plan.run_id):
+            if current and (row["recipient_email"], row["recipient_key"]) != (
+                current[0]["recipient_email"],
+                current[0]["recipient_key"],
+            ):
+                yield ready(_documents_packet(current), current)
+                current = []
+            current.append(dict(row))
+        if current:
+            yield ready(_documents_packet(current), current)
+    finally:
+        ledger.dispose()
+    for packet in plan.digests:
+        yield ready(packet, [])
 
 
-def deliver(plan: MonthPlan, packets: list[ReadyPacket]) -> DeliveryResult:
-    """Send each packet once: claim in the ledger, send, record the outcome."""
+def _documents_packet(rows: list[dict]) -> Packet:
+    first = rows[0]
+    recipient = Recipient(
+        key=first["recipient_key"],
+        name=first["recipient_name"] or "",
+        email=first["recipient_email"],
+        language=first["language"] or "en",
+    )
+    return Packet(
+        recipient, "documents", doc_keys=[r["doc_key"] for r in rows], doc_task_ids=[r["task_id"] for r in rows]
+    )
+
+
+def count_packets(plan: MonthPlan) -> int:
+    ledger = plan.app.ledger()
+    try:
+        return ledger.run_recipient_count(plan.run_id) + len(plan.digests)
+    finally:
+        ledger.dispose()
+
+
+def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> DeliveryResult:
+    """Send each packet once: record it as pending, claim it, send it, record the outcome.
+
+    Packets are consumed one at a time, so memory does not grow with the number of recipients.
+    """
     app = plan.app
     result = DeliveryResult()
-    if not packets:
+    if not total:
         return result
     ledger = app.ledger()
     transport = app.transport(app.private_dir("outbox", plan.month.key))
     result.transport = transport.name
     domain = app.settings.mail.sender.split("@", 1)[1]
     try:
-        for rp in packets:
+        connection_error: DeliveryError | None = None
+        opened = False
+        for rp in track(packets, f"sending {total} message(s) via {transport.name}", total=total):
             ledger.ensure_message(
                 key=rp.key,
                 run_id=plan.run_id,
@@ -95,9 +131,6 @@ def deliver(plan: MonthPlan, packets: list[ReadyPacket]) -> DeliveryResult:
                 message_id=f"{rp.key}@{domain}",
                 doc_keys=rp.packet.doc_tasks,
             )
-        connection_error: DeliveryError | None = None
-        opened = False
-        for rp in track(packets, f"sending {len(packets)} message(s) via {transport.name}"):
             if not ledger.claim(rp.key):
                 result.states["skipped"] += 1  # sent already, or another run holds it
                 continue
@@ -141,3 +174,8 @@ def deliver(plan: MonthPlan, packets: list[ReadyPacket]) -> DeliveryResult:
         transport.close()
         ledger.dispose()
     return result
+
+
+def deliver_month(plan: MonthPlan) -> DeliveryResult:
+    """Assemble (streamed from the ledger) and deliver every packet of the run."""
+    return deliver(plan, assemble_packets(plan), count_packets(plan))

@@ -6,7 +6,7 @@ is an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,21 +39,12 @@ class GeneratorInput:
 
 @dataclass
 class GeneratorOutput:
-    jobs: list[RenderJob] = field(default_factory=list)
+    """Jobs may be a lazy iterator: large families are produced batch by batch, never all at once."""
+
+    jobs: Iterable[RenderJob] = ()
     notes: list[str] = field(default_factory=list)  # counts only, no personal data
-
-
-def _with_notes(task_id: str, jobs: list[RenderJob], expected: int, what: str) -> GeneratorOutput:
-    """Counts only: how many could not be written to, and language fallbacks."""
-    out = GeneratorOutput(jobs)
-    if expected > len(jobs):
-        out.notes.append(f"{task_id}: {expected - len(jobs)} student(s) without {what}; no letter")
-    fallbacks: dict[str, int] = {}
-    for job in jobs:
-        if job.note:
-            fallbacks[job.note] = fallbacks.get(job.note, 0) + 1
-    out.notes.extend(f"{task_id}: {n} letter(s): {note}" for note, n in sorted(fallbacks.items()))
-    return out
+    expected: int | None = None  # documents there would be if everyone could be written to
+    shortfall: str = ""  # what the missing ones lack, for the note
 
 
 def parent_notification(inp: GeneratorInput) -> GeneratorOutput:
@@ -67,7 +58,7 @@ def parent_notification(inp: GeneratorInput) -> GeneratorOutput:
         available_languages=inp.languages("parent_notification"),
         formatter_for=inp.date_formatter,
     )
-    return _with_notes(inp.task.id, jobs, len(inp.data.students), "a guardian with an email address")
+    return GeneratorOutput(jobs, expected=len(inp.data.students), shortfall="a guardian with an email address")
 
 
 def result_letter(inp: GeneratorInput) -> GeneratorOutput:
@@ -86,7 +77,7 @@ def result_letter(inp: GeneratorInput) -> GeneratorOutput:
         test_names=test_names,
     )
     with_results = len({r.student_id for r in inp.data.results})
-    return _with_notes(inp.task.id, jobs, with_results, "an email address to send results to")
+    return GeneratorOutput(jobs, expected=with_results, shortfall="an email address to send results to")
 
 
 def security_agreement(inp: GeneratorInput) -> GeneratorOutput:

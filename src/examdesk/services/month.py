@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..domain.roles import role_title
 from .bootstrap import App, local_today
 from .data import ValidationReport, load_district
 from .delivery import DeliveryResult
-from .generators import GENERATORS, GeneratorInput
+from .generators import GENERATORS, GeneratorInput, GeneratorOutput
 
 
 @dataclass
@@ -35,15 +36,38 @@ class MonthPlan:
     data: DistrictData
     report: ValidationReport
     planned: list[PlannedTask]
-    jobs: list[RenderJob]
+    sources: list[tuple[str, GeneratorOutput]]  # (task id, its generator's output); jobs may be lazy
     digests: list[Packet]
-    already_sent: int = 0
-    notes: list[str] = field(default_factory=list)
+    resend: bool = False
     generation: str = "0"
+    already_sent: int = 0  # counted while batching
+    produced: Counter = field(default_factory=Counter)  # documents per task, counted while batching
+    fallbacks: Counter = field(default_factory=Counter)  # (task id, note) -> letters
+    static_notes: list[str] = field(default_factory=list)
 
     @property
     def school_year(self) -> str:
         return self.app.school_year.label
+
+    def iter_jobs(self) -> Iterator[RenderJob]:
+        """Every planned document, in task order, produced as it is consumed."""
+        for task_id, out in self.sources:
+            for job in out.jobs:
+                self.produced[task_id] += 1
+                if job.note:
+                    self.fallbacks[(task_id, job.note)] += 1
+                yield job
+
+    @property
+    def notes(self) -> list[str]:
+        """Counts only. Complete once the jobs have been consumed."""
+        notes = list(self.static_notes)
+        for task_id, out in self.sources:
+            missing = (out.expected or 0) - self.produced[task_id]
+            if out.expected is not None and missing > 0:
+                notes.append(f"{task_id}: {missing} student(s) without {out.shortfall}; no letter")
+        notes += [f"{task_id}: {n} letter(s): {note}" for (task_id, note), n in sorted(self.fallbacks.items())]
+        return notes
 
 
 def events_for(app: App, data: DistrictData) -> dict[str, date]:
@@ -89,8 +113,8 @@ def prepare_month(
     try:
         run_id = ledger.start_run(app.school_year.label, month.key)
         planned = tasks_for_month(app.checklist, month, due_context(app, data), data.district_window())
+        sources: list[tuple[str, GeneratorOutput]] = []
         notes: list[str] = []
-        jobs: list[RenderJob] = []
         for pt in planned:
             if pt.task.action in GENERATORS:
                 out = GENERATORS[pt.task.action](
@@ -108,23 +132,32 @@ def prepare_month(
                         calendar=app.calendar,
                     )
                 )
-                jobs.extend(out.jobs)
+                sources.append((pt.task.id, out))
                 notes.extend(out.notes)
         digests = build_digests(app, data, planned, month)
-        generation = "0"
         already = 0
-        if resend:
-            generation = f"resend-{run_id}"
-        else:
-            delivered = ledger.delivered_doc_keys(app.school_year.label, month.key)
-            before = len(jobs) + sum(len(p.doc_keys) for p in digests)
-            jobs = [j for j in jobs if j.doc_key not in delivered]
+        if not resend:
+            keys = [k for p in digests for k in p.doc_keys]
+            delivered = ledger.delivered_among(app.school_year.label, month.key, keys)
             digests = _without_delivered(digests, delivered)
-            already = before - len(jobs) - sum(len(p.doc_keys) for p in digests)
+            already = len(keys) - sum(len(p.doc_keys) for p in digests)
     finally:
         ledger.dispose()
     return MonthPlan(
-        app, month, today, run_id, run_dir, data, report, planned, jobs, digests, already, notes, generation
+        app,
+        month,
+        today,
+        run_id,
+        run_dir,
+        data,
+        report,
+        planned,
+        sources,
+        digests,
+        resend=resend,
+        generation=f"resend-{run_id}" if resend else "0",
+        already_sent=already,
+        static_notes=notes,
     )
 
 
@@ -133,7 +166,15 @@ def _without_delivered(digests: list[Packet], delivered: set[str]) -> list[Packe
     for p in digests:
         items = [(i, k) for i, k in zip(p.digest, p.doc_keys, strict=True) if k not in delivered]
         if items:
-            kept.append(Packet(p.recipient, p.kind, digest=[i for i, _ in items], doc_keys=[k for _, k in items]))
+            kept.append(
+                Packet(
+                    p.recipient,
+                    p.kind,
+                    digest=[i for i, _ in items],
+                    doc_keys=[k for _, k in items],
+                    doc_task_ids=[i.task_id for i, _ in items],
+                )
+            )
     return kept
 
 
@@ -170,7 +211,9 @@ def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], mont
         ]
         for person in staff_recipients(app, data, role):
             keys = [f"{month.school_year.label}/{month.key}/{i.task_id}/digest/{person.key}" for i in items]
-            packets.append(Packet(person, "digest", digest=list(items), doc_keys=keys))
+            packets.append(
+                Packet(person, "digest", digest=list(items), doc_keys=keys, doc_task_ids=[i.task_id for i in items])
+            )
     return packets
 
 
@@ -180,17 +223,16 @@ def finish_month(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult)
 
     ledger = plan.app.ledger()
     try:
-        delivered = ledger.delivered_doc_keys(plan.school_year, plan.month.key)
         for pt in plan.planned:
             if pt.task.is_document_task:
-                keys = [j.doc_key for j in plan.jobs if j.task_id == pt.task.id]
-                if keys and all(k in delivered for k in keys):
+                total, pending = ledger.task_documents(plan.school_year, plan.month.key, pt.task.id)
+                if total and not pending:
                     ledger.set_task_status(
                         plan.school_year,
                         pt.task.id,
                         "done",
                         source="run",
-                        note=f"{len(keys)} document(s) delivered {plan.today.isoformat()}",
+                        note=f"{total} document(s) delivered {plan.today.isoformat()}",
                     )
         summary = month_summary(plan, rendered_count, delivery)
         state = (

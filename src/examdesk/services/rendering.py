@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -26,29 +25,67 @@ class RenderingFailed(RuntimeError):
     pass
 
 
-@dataclass(frozen=True)
-class RenderedDoc:
-    job: RenderJob
-    path: Path
-    sha256: str
-    size: int
+def batches(plan: MonthPlan, size: int = BATCH_SIZE) -> Iterator[list[RenderJob]]:
+    """The month's documents in batches of ``size``, produced lazily, without the ones already sent."""
+    ledger = plan.app.ledger()
+    try:
+        for chunk in _chunks(plan.iter_jobs(), size):
+            if not plan.resend:
+                delivered = ledger.delivered_among(plan.school_year, plan.month.key, [j.doc_key for j in chunk])
+                plan.already_sent += len(delivered)
+                chunk = [j for j in chunk if j.doc_key not in delivered]
+            if chunk:
+                yield chunk
+    finally:
+        ledger.dispose()
 
 
-def batches(jobs: list[RenderJob], size: int = BATCH_SIZE) -> list[list[RenderJob]]:
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+def _chunks(items: Iterable[RenderJob], size: int) -> Iterator[list[RenderJob]]:
+    chunk: list[RenderJob] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> list[RenderedDoc]:
-    """Render and check one batch; files go to the run folder, private to the user."""
-    out: list[RenderedDoc] = []
+def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
+    """Render, check and record one batch; files go to the run folder, private to the user.
+
+    Nothing of the batch stays in memory afterwards: packets are assembled from the ledger.
+    """
+    rows = []
     for job in track(jobs, f"rendering {len(jobs)} document(s)"):
         folder = plan.run_dir / "documents" / job.family
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         content = render_one(plan, job)
         path = folder / job.filename
         path.write_bytes(content)
-        out.append(RenderedDoc(job, path, hashlib.sha256(content).hexdigest(), len(content)))
-    return out
+        r = job.recipient
+        rows.append(
+            {
+                "doc_key": job.doc_key,
+                "task_id": job.task_id,
+                "family": job.family,
+                "recipient_key": r.key,
+                "recipient_email": r.email,
+                "recipient_name": r.name,
+                "title": job.title,
+                "filename": job.filename,
+                "student_ref": job.student_id,
+                "language": job.language,
+                "path": str(path),
+                "sha256": hashlib.sha256(content).hexdigest(),
+            }
+        )
+    ledger = plan.app.ledger()
+    try:
+        ledger.record_documents(plan.run_id, rows)
+    finally:
+        ledger.dispose()
+    return len(rows)
 
 
 def render_one(plan: MonthPlan, job: RenderJob) -> bytes:
@@ -88,27 +125,3 @@ def check_docx(content: bytes, name: str) -> None:
         raise RenderingFailed(f"{name}: template tags left in the document")
     if "<built-in method" in text or "<bound method" in text:
         raise RenderingFailed(f"{name}: a variable printed a method instead of a value")
-
-
-def record_documents(plan: MonthPlan, rendered: list[RenderedDoc]) -> None:
-    ledger = plan.app.ledger()
-    try:
-        ledger.record_documents(
-            plan.run_id,
-            [
-                {
-                    "doc_key": r.job.doc_key,
-                    "task_id": r.job.task_id,
-                    "family": r.job.family,
-                    "recipient_key": r.job.recipient.key,
-                    "recipient_email": r.job.recipient.email,
-                    "student_ref": r.job.student_id,
-                    "language": r.job.language,
-                    "path": str(r.path),
-                    "sha256": r.sha256,
-                }
-                for r in rendered
-            ],
-        )
-    finally:
-        ledger.dispose()
