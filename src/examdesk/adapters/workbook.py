@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -26,29 +27,40 @@ def _sheet(
     wb: Workbook,
     title: str,
     header: Sequence[str],
-    rows: Sequence[Sequence],
+    rows: Iterable[Sequence],
     status_column: str,
     widths: dict[str, int],
 ) -> None:
+    """A streamed sheet (write-only workbook): memory stays flat however many rows there are."""
     ws = wb.create_sheet(title)
-    ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    status_idx = header.index(status_column)
-    for row in rows:
-        ws.append(list(row))
-        colour = FILLS.get(str(row[status_idx]))
-        if colour:
-            ws.cell(ws.max_row, status_idx + 1).fill = PatternFill("solid", start_color=colour, end_color=colour)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 1)}"
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
+    bold = Font(bold=True)
+    ws.append([_cell(ws, h, font=bold) for h in header])
+    status_idx = header.index(status_column)
+    count = 1
+    for row in rows:
+        values = list(row)
+        colour = FILLS.get(str(values[status_idx]))
+        if colour:
+            values[status_idx] = _cell(
+                ws, values[status_idx], fill=PatternFill("solid", start_color=colour, end_color=colour)
+            )
+        ws.append(values)
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
 
 
-def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[dict]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
+def _cell(ws, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
+
+
+def write_tracker(path: Path, checklist_rows: Iterable[dict], delivery_rows: Iterable[dict]) -> Path:
+    wb = Workbook(write_only=True)
     ck_header = [
         "Task",
         "When",
@@ -67,7 +79,7 @@ def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[di
         wb,
         "Checklist",
         ck_header,
-        [
+        (
             [
                 r["task_id"],
                 r["when"],
@@ -83,7 +95,7 @@ def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[di
                 r["note"],
             ]
             for r in checklist_rows
-        ],
+        ),
         "Status",
         {"Title": 70, "Category": 28, "Owner": 24, "Due": 12, "Note": 30},
     )
@@ -104,7 +116,7 @@ def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[di
         wb,
         "Deliveries",
         dl_header,
-        [
+        (
             [
                 r["month"],
                 r["recipient"],
@@ -119,7 +131,7 @@ def write_tracker(path: Path, checklist_rows: list[dict], delivery_rows: list[di
                 r["error"],
             ]
             for r in delivery_rows
-        ],
+        ),
         "State",
         {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at": 22, "Message-ID": 40, "Error": 40},
     )

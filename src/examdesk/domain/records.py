@@ -176,6 +176,9 @@ class DistrictData:
         self.guardians_by_student: dict[str, list[Guardian]] = defaultdict(list)
         for g in self.guardians:
             self.guardians_by_student[g.student_id].append(g)
+        self.results_by_student: dict[str, list[Result]] = defaultdict(list)
+        for r in self.results:
+            self.results_by_student[r.student_id].append(r)
         self.sessions_by_student: dict[str, list[Session]] = defaultdict(list)
         for e in self.entries:
             if e.session_id in self.session_by_id:

@@ -85,11 +85,8 @@ def result_letter_jobs(
     adult_age: int,
     test_names: dict[str, str],
 ) -> Iterator[RenderJob]:
-    by_student: dict[str, list] = {}
-    for r in data.results:
-        by_student.setdefault(r.student_id, []).append(r)
     for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
-        results = by_student.get(student.student_id)
+        results = data.results_by_student.get(student.student_id)
         if not results:
             continue
         adult = age_on(student.birth_date, letter_date) >= adult_age

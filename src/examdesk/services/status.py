@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -68,28 +69,26 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
     return rows
 
 
-def delivery_rows(app: App) -> list[dict]:
+def delivery_rows(app: App) -> Iterator[dict]:
+    """One row per message of the year, streamed from the ledger."""
     ledger = app.ledger()
     try:
-        msgs = ledger.messages(app.school_year.label)
+        for m in ledger.iter_messages(app.school_year.label):
+            yield {
+                "month": m["month"],
+                "recipient": m["recipient_name"] or m["recipient_key"],
+                "email": m["recipient_email"],
+                "kind": m["kind"],
+                "subject": m["subject"],
+                "attachments": len(m["attachments"] or []),
+                "state": m["state"],
+                "attempts": m["attempts"],
+                "sent_at": m["sent_at"].isoformat(timespec="seconds") if m["sent_at"] else "",
+                "message_id": m["message_id"],
+                "error": m["error"] or "",
+            }
     finally:
         ledger.dispose()
-    return [
-        {
-            "month": m["month"],
-            "recipient": m["recipient_name"] or m["recipient_key"],
-            "email": m["recipient_email"],
-            "kind": m["kind"],
-            "subject": m["subject"],
-            "attachments": len(m["attachments"] or []),
-            "state": m["state"],
-            "attempts": m["attempts"],
-            "sent_at": m["sent_at"].isoformat(timespec="seconds") if m["sent_at"] else "",
-            "message_id": m["message_id"],
-            "error": m["error"] or "",
-        }
-        for m in msgs
-    ]
 
 
 def tracker_path(app: App) -> Path:
