@@ -12,6 +12,7 @@ from helpers import attachments, docx_text, read_outbox, run_month
 
 def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
     summary = run_month(district, "june", today=date(2027, 6, 1))
+    assert summary["results_received"] == date(2027, 5, 24)  # the run records when the results file arrived
     data = tmp_path / "data"
     with (data / "results.csv").open(encoding="utf-8") as fh:
         results = list(csv.DictReader(fh))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .calendar import Month
-from .documents import Recipient, RenderJob, safe_filename
+from .documents import RenderJob, safe_filename, staff_recipient
 from .letters import Organisation
 from .records import DistrictData, Material, MaterialReturn, Session
 
@@ -67,13 +67,7 @@ def chain_of_custody_jobs(
         ctx = custody_sheet_context(org, data, session, coordinator.full_name, fmt)
         if not ctx["items"]:
             continue
-        recipient = Recipient(
-            key=f"staff:{coordinator.staff_id}",
-            name=coordinator.full_name,
-            email=coordinator.email,
-            role="site_coordinator",
-            site_id=session.site_id,
-        )
+        recipient = staff_recipient(coordinator, session.site_id)
         jobs.append(
             RenderJob(
                 doc_key=f"{school_year}/{month.key}/{task_id}/session:{session.session_id}",
@@ -176,13 +170,7 @@ def reconciliation_jobs(
             ],
             "unmatched": [{"security_number": r.security_number, "disposition": r.disposition} for r in rec.unmatched],
         }
-        recipient = Recipient(
-            key=f"staff:{coordinator.staff_id}",
-            name=coordinator.full_name,
-            email=coordinator.email,
-            role="site_coordinator",
-            site_id=site_id,
-        )
+        recipient = staff_recipient(coordinator, site_id)
         jobs.append(
             RenderJob(
                 doc_key=f"{school_year}/{month_key}/{task_id}/site:{site_id}",

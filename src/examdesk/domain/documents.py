@@ -79,6 +79,17 @@ class Packet:
         return list(zip(self.doc_keys, self.doc_task_ids, strict=True))
 
 
+def staff_recipient(person, site_id: str | None = None) -> Recipient:
+    """A staff member as a recipient (``site_id`` overrides theirs, e.g. the site a summary is about)."""
+    return Recipient(
+        key=f"staff:{person.staff_id}",
+        name=person.full_name,
+        email=person.email,
+        role=person.role,
+        site_id=site_id if site_id is not None else person.site_id,
+    )
+
+
 def group_into_packets(jobs: list[RenderJob]) -> list[Packet]:
     """One packet per recipient (by email and identity), documents in job order."""
     packets: OrderedDict[tuple[str, str], Packet] = OrderedDict()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .documents import Recipient, RenderJob, safe_filename
+from .documents import RenderJob, safe_filename, staff_recipient
 from .records import DistrictData
 
 COLUMNS = (
@@ -58,9 +58,7 @@ def site_student_list_jobs(data: DistrictData, *, task_id: str, school_year: str
             )
         context = {"title": f"{site.name}: student list {school_year}", "columns": list(COLUMNS), "rows": rows}
         for c in coordinators:
-            recipient = Recipient(
-                key=f"staff:{c.staff_id}", name=c.full_name, email=c.email, role=c.role, site_id=site_id
-            )
+            recipient = staff_recipient(c, site_id)
             jobs.append(
                 RenderJob(
                     doc_key=f"{school_year}/{month_key}/{task_id}/site:{site_id}/{recipient.key}",

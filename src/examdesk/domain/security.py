@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from .documents import Recipient, RenderJob, safe_filename
+from .documents import RenderJob, safe_filename, staff_recipient
 from .letters import Organisation
 from .records import DistrictData, StaffMember
 from .roles import role_title
@@ -77,13 +77,7 @@ def security_agreement_jobs(
         ctx = agreement_context(person, site_name, org, school_year, fmt(letter_date))
         signer_to = coordinators.get(person.site_id) if person.role != "site_coordinator" else district_coordinator
         ctx["return_to"] = signer_to.full_name if signer_to else org.coordinator_name
-        recipient = Recipient(
-            key=f"staff:{person.staff_id}",
-            name=person.full_name,
-            email=person.email,
-            role=person.role,
-            site_id=person.site_id,
-        )
+        recipient = staff_recipient(person)
         jobs.append(
             RenderJob(
                 doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}",
@@ -109,13 +103,7 @@ def security_agreement_jobs(
             "coordinator": {"name": coordinator.full_name},
             "staff": [{"name": p.full_name, "role": role_title(p.role), "email": p.email} for p in staff],
         }
-        recipient = Recipient(
-            key=f"staff:{coordinator.staff_id}",
-            name=coordinator.full_name,
-            email=coordinator.email,
-            role="site_coordinator",
-            site_id=site_id,
-        )
+        recipient = staff_recipient(coordinator, site_id)
         jobs.append(
             RenderJob(
                 doc_key=f"{school_year}/{month_key}/{task_id}/site-summary:{site_id}",

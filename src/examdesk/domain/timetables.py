@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from .calendar import WorkingCalendar
-from .documents import Recipient, RenderJob, safe_filename
+from .documents import Recipient, RenderJob, safe_filename, staff_recipient
 from .letters import Organisation
 from .records import DistrictData, Session, Student
 from .roles import role_title
@@ -230,13 +230,7 @@ def staff_timetable_jobs(
             "person": {"name": person.full_name, "role": role_title(person.role)},
             "rows": rows,
         }
-        recipient = Recipient(
-            key=f"staff:{person.staff_id}",
-            name=person.full_name,
-            email=person.email,
-            role=person.role,
-            site_id=person.site_id,
-        )
+        recipient = staff_recipient(person)
         jobs.append(
             RenderJob(
                 doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}",

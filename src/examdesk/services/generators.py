@@ -13,7 +13,7 @@ from datetime import date
 from ..domain.calendar import Month, WorkingCalendar
 from ..domain.checklist import Task
 from ..domain.custody import chain_of_custody_jobs, reconciliation_jobs
-from ..domain.documents import Recipient, RenderJob
+from ..domain.documents import RenderJob, staff_recipient
 from ..domain.letters import Organisation, parent_notification_jobs
 from ..domain.records import DistrictData
 from ..domain.results import Signatory, result_letter_jobs
@@ -152,7 +152,7 @@ def clash_report(inp: GeneratorInput) -> GeneratorOutput:
     jobs = []
     for role in inp.task.recipients:
         for person in inp.data.staff_with_role(role):
-            recipient = Recipient(key=f"staff:{person.staff_id}", name=person.full_name, email=person.email, role=role)
+            recipient = staff_recipient(person)
             jobs.append(
                 RenderJob(
                     doc_key=f"{inp.school_year}/{inp.month.key}/{inp.task.id}/{recipient.key}",

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..adapters.ledger import FAILED, SENT, UNKNOWN
 from ..domain.calendar import Month, parse_month
 from ..domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
-from ..domain.documents import DigestItem, Packet, Recipient, RenderJob
+from ..domain.documents import DigestItem, Packet, Recipient, RenderJob, staff_recipient
 from ..domain.due_rules import Due, DueContext
 from ..domain.records import DistrictData
 from ..domain.roles import role_title
@@ -179,10 +179,7 @@ def _without_delivered(digests: list[Packet], delivered: set[str]) -> list[Packe
 
 
 def staff_recipients(app: App, data: DistrictData, role: str) -> list[Recipient]:
-    people = [
-        Recipient(key=f"staff:{s.staff_id}", name=s.full_name, email=s.email, role=role, site_id=s.site_id)
-        for s in data.staff_with_role(role)
-    ]
+    people = [staff_recipient(s) for s in data.staff_with_role(role)]
     if not people and role in app.settings.contacts:
         c = app.settings.contacts[role]
         people = [Recipient(key=f"contact:{role}", name=c.name, email=c.email, role=role)]
@@ -263,6 +260,7 @@ def month_summary(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult
         "messages_unknown": delivery.states[UNKNOWN],
         "messages_skipped": delivery.states["skipped"],
         "transport": delivery.transport or plan.app.settings.mail.transport,
+        "results_received": min((r.received_date for r in plan.data.results), default=None),
         "validation_problems": len(plan.report.problems),
         "rows_rejected": plan.report.rejected,
         "validation_report": str(plan.run_dir / "validation-report.csv"),
