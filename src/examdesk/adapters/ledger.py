@@ -28,6 +28,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -199,16 +200,24 @@ class Ledger:
         with self.engine.connect() as c:
             return set(c.execute(q).scalars())
 
-    def run_documents(self, run_id: int):
-        """This run's documents, recipient by recipient, streamed (a district may have 100,000)."""
-        q = (
-            select(documents)
-            .where(documents.c.run_id == run_id)
-            .order_by(documents.c.recipient_email, documents.c.recipient_key, documents.c.id)
-        )
-        with self.engine.connect() as c:
-            for row in c.execution_options(yield_per=500).execute(q):
-                yield row._mapping
+    def run_documents(self, run_id: int, page: int = 1000):
+        """This run's documents, recipient by recipient, a page at a time.
+
+        Each page is its own short read, so no read transaction stays open while messages are
+        sent and recorded (on SQLite an open reader stops the WAL from being checkpointed).
+        """
+        order = (documents.c.recipient_email, documents.c.recipient_key, documents.c.id)
+        last = None
+        while True:
+            q = select(documents).where(documents.c.run_id == run_id).order_by(*order).limit(page)
+            if last is not None:
+                q = q.where(tuple_(*order) > tuple_(*last))
+            with self.engine.connect() as c:
+                rows = [dict(r._mapping) for r in c.execute(q)]
+            yield from rows
+            if len(rows) < page:
+                return
+            last = tuple(rows[-1][col.name] for col in order)
 
     def run_recipient_count(self, run_id: int) -> int:
         q = select(func.count()).select_from(
