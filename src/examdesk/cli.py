@@ -181,7 +181,7 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
     for r in report.summary_rows():
         t.add_row(r["table"], r["file"], str(r["rows"]), str(r["valid"]), str(r["rejected"]), str(r["problems"]))
     out.print(t)
-    path = report.write_csv(application.settings.output_dir / "validation-report.csv")
+    path = report.write_csv(application.private_dir() / "validation-report.csv")
     _print_problems(path)
     raise typer.Exit(1 if report.problems else 0)
 

@@ -30,7 +30,6 @@ class EmailTemplates:
         ctx = dict(context)
         if month is not None:
             ctx["month_name"] = format_date(month, "LLLL", locale=LOCALES.get(lang, "en_US")).capitalize()
-            ctx["month_name_es"] = format_date(month, "LLLL", locale="es_US")
         try:
             text = self._env.get_template(f"{name}.{lang}.txt").render(ctx)
         except jinja2.TemplateNotFound:
