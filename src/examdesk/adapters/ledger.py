@@ -183,20 +183,24 @@ class Ledger:
         with self.engine.begin() as c:
             c.execute(documents.insert(), [dict(r, run_id=run_id, created_at=now) for r in rows])
 
-    def delivered_among(self, school_year: str, month: str, doc_keys: list[str]) -> set[str]:
-        """Which of these documents are already in a sent (or possibly sent) message."""
-        if not doc_keys:
-            return set()
-        q = (
+    @staticmethod
+    def _delivered(school_year: str, month: str):
+        """The doc_keys of a month already in a sent (or possibly sent) message, as a query."""
+        return (
             select(message_documents.c.doc_key)
             .join(messages, messages.c.id == message_documents.c.message_id)
             .where(
                 messages.c.school_year == school_year,
                 messages.c.month == month,
                 messages.c.state.in_(DELIVERED_STATES),
-                message_documents.c.doc_key.in_(doc_keys),
             )
         )
+
+    def delivered_among(self, school_year: str, month: str, doc_keys: list[str]) -> set[str]:
+        """Which of these documents are already in a sent (or possibly sent) message."""
+        if not doc_keys:
+            return set()
+        q = self._delivered(school_year, month).where(message_documents.c.doc_key.in_(doc_keys))
         with self.engine.connect() as c:
             return set(c.execute(q).scalars())
 
@@ -231,16 +235,7 @@ class Ledger:
 
     def task_documents(self, school_year: str, month: str, task_id: str) -> tuple[int, int]:
         """(documents of the task this month, how many of them are not delivered yet), counted in SQL."""
-        delivered = (
-            select(message_documents.c.doc_key)
-            .join(messages, messages.c.id == message_documents.c.message_id)
-            .where(
-                messages.c.school_year == school_year,
-                messages.c.month == month,
-                messages.c.state.in_(DELIVERED_STATES),
-                message_documents.c.task_id == task_id,
-            )
-        )
+        delivered = self._delivered(school_year, month).where(message_documents.c.task_id == task_id)
         made = (
             select(documents.c.doc_key)
             .join(runs, runs.c.id == documents.c.run_id)
