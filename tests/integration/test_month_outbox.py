@@ -49,6 +49,16 @@ def test_february_sends_one_packet_per_guardian_with_their_own_letters(district,
             seen_students.add(sid)
             assert "{{" not in text and "{%" not in text
     assert len(seen_students) == 300
+    # one message per guardian: siblings' letters travel together
+    with (tmp_path / "data" / "guardians.csv").open(encoding="utf-8") as fh:
+        primary = {r["student_id"]: r["email"] for r in csv.DictReader(fh) if r["primary_contact"] == "Y"}
+    per_guardian = {}
+    for sid in seen_students:
+        per_guardian[primary[sid]] = per_guardian.get(primary[sid], 0) + 1
+    assert len(letters) == len(per_guardian)
+    assert any(n > 1 for n in per_guardian.values())
+    for msg in letters:
+        assert len(attachments(msg)) == per_guardian[msg["To"].addresses[0].addr_spec]
     # no student names in any subject line
     for msg in messages:
         assert not any(n in msg["Subject"] for n in names.values())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 
@@ -54,7 +53,6 @@ class Packet:
 
     recipient: Recipient
     kind: str  # documents | digest
-    jobs: list[RenderJob] = field(default_factory=list)
     digest: list[DigestItem] = field(default_factory=list)
     doc_keys: list[str] = field(default_factory=list)
     doc_task_ids: list[str] = field(default_factory=list)  # the task of each doc_keys entry
@@ -88,18 +86,6 @@ def staff_recipient(person, site_id: str | None = None) -> Recipient:
         role=person.role,
         site_id=site_id if site_id is not None else person.site_id,
     )
-
-
-def group_into_packets(jobs: list[RenderJob]) -> list[Packet]:
-    """One packet per recipient (by email and identity), documents in job order."""
-    packets: OrderedDict[tuple[str, str], Packet] = OrderedDict()
-    for job in jobs:
-        r = job.recipient
-        pk = packets.setdefault((r.email.lower(), r.key), Packet(r, "documents"))
-        pk.jobs.append(job)
-        pk.doc_keys.append(job.doc_key)
-        pk.doc_task_ids.append(job.task_id)
-    return list(packets.values())
 
 
 def safe_filename(text: str, max_length: int = 80) -> str:
