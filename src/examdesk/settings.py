@@ -144,9 +144,6 @@ class DataFiles(_Strict):
     exemptions: str | None = "exemptions.csv"  # optional: null when the district keeps none
     returns: str | None = "returns.csv"  # optional: secure materials returned after testing
 
-    def path(self, table: str) -> Path:
-        return self.directory / getattr(self, table)
-
 
 class OutputSettings(_Strict):
     directory: Path = Path("output")

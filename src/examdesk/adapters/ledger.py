@@ -372,16 +372,3 @@ class Ledger:
                 r.task_id: dict(r._mapping)
                 for r in c.execute(select(task_status).where(task_status.c.school_year == school_year))
             }
-
-    # ---- acknowledgements ------------------------------------------------------------------
-    def acknowledgements(self, school_year: str) -> list[dict]:
-        with self.engine.connect() as c:
-            return [
-                dict(r._mapping)
-                for r in c.execute(select(acknowledgements).where(acknowledgements.c.school_year == school_year))
-            ]
-
-    def record_acknowledgement(self, **values) -> None:
-        values.setdefault("received_at", _now())
-        with self.engine.begin() as c:
-            c.execute(acknowledgements.insert().values(**values))

@@ -177,10 +177,5 @@ class WorkingCalendar:
             sum(1 for d in expand_days(start + timedelta(days=1), end) if self.is_working_day(d)) if end > start else 0
         )
 
-    def last_working_day_on_or_before(self, day: date) -> date:
-        while not self.is_working_day(day):
-            day -= timedelta(days=1)
-        return day
-
     def first_working_day_of(self, month: Month) -> date:
         return self.add_working_days(month.first_day, 0)

@@ -65,7 +65,7 @@ def parent_notification_jobs(
     formatter_for: Callable[[str], Callable[[date], str]],
 ) -> Iterator[RenderJob]:
     """One letter per student, addressed to the primary guardian (produced lazily: a district may be large)."""
-    for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
+    for student in data.students_by_site():
         guardian = data.primary_guardian(student.student_id)
         if guardian is None:
             continue  # counted by the service as "without a guardian to write to"

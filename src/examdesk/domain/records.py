@@ -128,9 +128,6 @@ class Exemption:
     signed_date: date
     received_date: date | None = None
 
-    def applies_to(self, test_code: str) -> bool:
-        return self.test_code in ("ALL", test_code)
-
 
 def _build(cls, rows):
     names = cls.__dataclass_fields__.keys()
@@ -184,10 +181,9 @@ class DistrictData:
             if e.session_id in self.session_by_id:
                 self.sessions_by_student[e.student_id].append(self.session_by_id[e.session_id])
 
-    def condition_codes(self, student_id: str, test_code: str) -> list[str]:
-        return sorted(
-            {e.condition_code for e in self.exemptions if e.student_id == student_id and e.applies_to(test_code)}
-        )
+    def students_by_site(self) -> list[Student]:
+        """Students in the order documents are produced: site, grade, name."""
+        return sorted(self.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id))
 
     def staff_with_role(self, role: str) -> list[StaffMember]:
         return [s for s in self.staff if s.role == role]

@@ -85,7 +85,7 @@ def result_letter_jobs(
     adult_age: int,
     test_names: dict[str, str],
 ) -> Iterator[RenderJob]:
-    for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.first_name, s.student_id)):
+    for student in data.students_by_site():
         results = data.results_by_student.get(student.student_id)
         if not results:
             continue

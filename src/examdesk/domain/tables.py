@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 
 from .languages import LANGUAGES, language_code
 from .roles import STAFF_ROLES
@@ -369,11 +369,3 @@ PROVIDES = {
     "staff": ("staff", "staff_id"),
     "sessions": ("sessions", "session_id"),
 }
-
-
-def time_text(t: time | None) -> str:
-    return t.strftime("%H:%M") if t else ""
-
-
-def iso(d: date | None) -> str:
-    return d.isoformat() if d else ""

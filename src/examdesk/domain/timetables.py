@@ -113,7 +113,7 @@ def candidate_timetable_jobs(
 ) -> list[RenderJob]:
     clashed = {(c.student.student_id, c.later.session.session_id): c for c in clashes}
     jobs = []
-    for student in sorted(data.students, key=lambda s: (s.site_id, s.grade, s.last_name, s.student_id)):
+    for student in data.students_by_site():
         sittings = sittings_for(data, student)
         guardian = data.primary_guardian(student.student_id)
         if not sittings or guardian is None:
