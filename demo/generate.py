@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -418,9 +419,17 @@ def generate() -> dict[str, int]:
     for seat, x in enumerate(spanish, start=1):
         entries.append({"student_id": x["student_id"], "session_id": "VHS-11-CSA-1", "seat": str(seat)})
         serial += 1
-        materials.append({"security_number": f"{serial:09d}-{serial % 7}", "site_id": "VHS",
-                          "material_type": "Student testing ticket", "grade": 11, "subject": "Spanish",
-                          "quantity": 1, "session_id": "VHS-11-CSA-1"})
+        materials.append(
+            {
+                "security_number": f"{serial:09d}-{serial % 7}",
+                "site_id": "VHS",
+                "material_type": "Student testing ticket",
+                "grade": 11,
+                "subject": "Spanish",
+                "quantity": 1,
+                "session_id": "VHS-11-CSA-1",
+            }
+        )
     if spanish:  # one of them also has 25% extra time as an access arrangement
         spanish[0]["accommodations"] = ";".join(filter(None, [spanish[0]["accommodations"], "25% extra time"]))
 
@@ -502,6 +511,61 @@ def generate() -> dict[str, int]:
         }
     )
     _write("returns.csv", list(returns[0]), returns)
+
+    # testing irregularities reported during the window (no item wording, ever)
+    by_session = defaultdict(list)
+    for e in entries:
+        by_session[e["session_id"]].append(e["student_id"])
+    incident_sessions = rng.sample([x for x in sessions if by_session[x["session_id"]]], 3)
+    incident_kinds = [
+        (
+            "electronic_devices",
+            "1",
+            "A student's phone rang in the testing room during the unit; the phone was "
+            "collected and the student continued.",
+            "Spoke with the student and the test administrator.",
+            "Phone kept by the test administrator until the end of the unit.",
+            "Y",
+        ),
+        (
+            "test_materials",
+            "2",
+            "A test booklet was found unattended on a cart in the hallway for about five minutes during the break.",
+            "Checked the chain-of-custody sheet; all booklets accounted for.",
+            "Booklets returned to the locked room; staff reminded of the procedure.",
+            "Y",
+        ),
+        (
+            "testing_environment",
+            "",
+            "A content-area poster was left on the wall during testing and noticed after the first unit.",
+            "",
+            "Poster covered before the next unit.",
+            "",
+        ),
+    ]
+    incidents = []
+    for n, (x, (category, unit, description, investigation, actions, resolved)) in enumerate(
+        zip(incident_sessions, incident_kinds, strict=True), start=1
+    ):
+        incidents.append(
+            {
+                "incident_id": f"INC-{n:03d}",
+                "session_id": x["session_id"],
+                "incident_date": x["date"],
+                "reporter_id": x["administrator_id"],
+                "student_id": rng.choice(by_session[x["session_id"]]) if category != "testing_environment" else "",
+                "category": category,
+                "mode": "CBT",
+                "unit": unit,
+                "description": description,
+                "investigation": investigation,
+                "actions": actions,
+                "resolved": resolved,
+                "item_number": "",
+            }
+        )
+    _write("incidents.csv", list(incidents[0]), incidents)
     _write("staff.csv", list(staff[0]), staff)
     _write("students.csv", list(students[0]), students)
     _write("guardians.csv", list(guardians[0]), guardians)
@@ -520,6 +584,7 @@ def generate() -> dict[str, int]:
         "results": len(results),
         "exemptions": len(exemptions),
         "returns": len(returns),
+        "incidents": len(incidents),
     }
 
 

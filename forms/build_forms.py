@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib.colors import black, HexColor
+from reportlab.lib.colors import HexColor, black
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
@@ -299,7 +299,9 @@ def materials_report() -> None:
         "numbers, contaminated materials and materials missing after investigation. Submit to the testing "
         "contractor and, per state policy, to the LEA Test Coordinator or State Contact.",
     )
-    form.text_fields([("state", "State"), ("district_name", "LEA/District Name"), ("district_code", "LEA/District Code")])
+    form.text_fields(
+        [("state", "State"), ("district_name", "LEA/District Name"), ("district_code", "LEA/District Code")]
+    )
     form.text_fields([("school_name", "School Name"), ("school_code", "School Organization Code")])
     form.text_fields([("contact_name", "Contact Name"), ("contact_role", "Contact Person's Role")])
     form.text_fields([("contact_phone", "Contact Phone and Ext"), ("contact_email", "Contact Email")])
@@ -344,9 +346,7 @@ def post_test_certification() -> None:
         "All secure test materials have been returned. Any secure test materials not returned have been tracked, "
         "destroyed and/or reported using the Form to Report Contaminated, Damaged, or Missing Materials."
     )
-    form.text_fields(
-        [("materials_issued", "Secure items issued"), ("materials_returned", "Secure items returned")]
-    )
+    form.text_fields([("materials_issued", "Secure items issued"), ("materials_returned", "Secure items returned")])
     form.text_fields(
         [
             ("ship_back_date", "Ship back date"),
@@ -411,7 +411,9 @@ def designation_form() -> None:
         "The designation must be submitted by July 1 each year. It may designate the current coordinator for the "
         "following school year.",
     )
-    form.text_fields([("district_name", "LEA Name"), ("district_code", "LEA / CDS Code"), ("school_year", "School year")])
+    form.text_fields(
+        [("district_name", "LEA Name"), ("district_code", "LEA / CDS Code"), ("school_year", "School year")]
+    )
     form.text_fields([("superintendent_name", "Superintendent"), ("superintendent_email", "Superintendent email")])
     form.heading("Designated LEA coordinator")
     form.text_fields([("designee_name", "Name"), ("designee_title", "Title")])

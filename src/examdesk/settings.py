@@ -143,6 +143,7 @@ class DataFiles(_Strict):
     results: str = "results.csv"
     exemptions: str | None = "exemptions.csv"  # optional: null when the district keeps none
     returns: str | None = "returns.csv"  # optional: secure materials returned after testing
+    incidents: str | None = "incidents.csv"  # optional: testing irregularities and security breaches
 
 
 class OutputSettings(_Strict):
@@ -167,6 +168,13 @@ class LetterSettings(_Strict):
     signatory_role: str = "superintendent"  # whose name signs result letters (a contacts role)
 
 
+class FormSettings(_Strict):
+    directory: Path = Path("../forms")  # examdesk's fillable PDFs and their field maps
+    date_format: str = "MM/dd/yyyy"  # a Babel pattern for dates written into forms (UK: dd/MM/yyyy)
+    irregularity_report_school_days: int = Field(2, ge=0, le=30)  # the state's window for an irregularity report
+    state: str = "CA"  # written in the forms' State field
+
+
 class LedgerSettings(_Strict):
     url: str | None = None  # default: SQLite file under the output folder
 
@@ -184,6 +192,7 @@ class Settings(BaseSettings):
     output: OutputSettings = Field(default_factory=OutputSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
+    forms: FormSettings = Field(default_factory=FormSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
 
     # set by load_settings, not by the file
@@ -230,6 +239,10 @@ class Settings(BaseSettings):
     @property
     def checklist_path(self) -> Path:
         return self.resolve(self.checklist)
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.resolve(self.forms.directory)
 
     @property
     def templates_dir(self) -> Path:

@@ -185,3 +185,83 @@ def reconciliation_jobs(
             )
         )
     return jobs
+
+
+MATERIAL_ROWS_PER_FORM = 8  # rows in forms/materials_report.pdf
+
+
+def material_report_rows(rec: SiteReconciliation) -> list[dict]:
+    """One row per missing, short, damaged or unmatched item, as the Appendix E table wants it."""
+    rows = []
+    for m in rec.missing:
+        rows.append(_item_row(m, m.quantity, "Missing: issued, no return recorded after investigation."))
+    for m, r in rec.short:
+        rows.append(_item_row(m, m.quantity - r.quantity_returned, f"Returned {r.quantity_returned} of {m.quantity}."))
+    for m, r in rec.flagged:
+        rows.append(_item_row(m, m.quantity, f"Reported {r.disposition} on return."))
+    for r in rec.unmatched:
+        rows.append(
+            {
+                "type": "Unknown (number not issued)",
+                "quantity": r.quantity_returned,
+                "barcodes": r.security_number,
+                "administration": "Spring",
+                "circumstances": "Returned, but no item with this number was issued to the site.",
+            }
+        )
+    return rows
+
+
+def _item_row(m: Material, quantity: int, circumstances: str) -> dict:
+    return {
+        "type": f"{m.material_type}, Grade {m.grade} {m.subject}",
+        "quantity": quantity,
+        "barcodes": m.security_number,
+        "administration": "Spring",
+        "circumstances": circumstances,
+    }
+
+
+def materials_report_jobs(
+    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month_key: str, state: str
+) -> list[RenderJob]:
+    """Appendix E forms per site with items to report, 8 rows a form, to the site coordinator."""
+    coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
+    jobs = []
+    for site_id, rec in sorted(reconcile(data.materials, data.returns).items()):
+        coordinator = coordinators.get(site_id)
+        rows = material_report_rows(rec)
+        if coordinator is None or site_id not in data.sites or not rows:
+            continue
+        site = data.sites[site_id]
+        pages = [rows[i : i + MATERIAL_ROWS_PER_FORM] for i in range(0, len(rows), MATERIAL_ROWS_PER_FORM)]
+        for number, page_rows in enumerate(pages, start=1):
+            ctx = {
+                "state": state,
+                "district": {"name": org.name, "code": org.code},
+                "site": {"name": site.name, "code": site.code},
+                "contact": {
+                    "name": coordinator.full_name,
+                    "role": "School Test Coordinator",
+                    "phone": coordinator.phone,
+                    "email": coordinator.email,
+                },
+                "items": page_rows + [dict.fromkeys(page_rows[0], "")] * (MATERIAL_ROWS_PER_FORM - len(page_rows)),
+                "more_items": f"Form {number} of {len(pages)}" if len(pages) > 1 else "",
+            }
+            suffix = f"_{number}" if len(pages) > 1 else ""
+            jobs.append(
+                RenderJob(
+                    doc_key=f"{school_year}/{month_key}/{task_id}/materials-report:{site_id}{suffix}",
+                    task_id=task_id,
+                    family="materials_report",
+                    template="materials_report",
+                    language="en",
+                    filename=safe_filename(f"materials-report_{site_id}{suffix}") + ".pdf",
+                    title=f"Damaged or missing materials report ({len(page_rows)} item(s)): check and submit",
+                    recipient=staff_recipient(coordinator, site_id),
+                    context=ctx,
+                    format="pdf",
+                )
+            )
+    return jobs

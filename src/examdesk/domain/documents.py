@@ -93,3 +93,8 @@ def safe_filename(text: str, max_length: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("._")
     return (cleaned or "document")[:max_length]
+
+
+def document_id(doc_key: str) -> str:
+    """The id printed (hidden) in a fillable form, so a returned copy finds its document again."""
+    return "ED-" + hashlib.sha256(doc_key.encode()).hexdigest()[:16].upper()

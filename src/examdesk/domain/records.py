@@ -120,6 +120,23 @@ class MaterialReturn:
 
 
 @dataclass(frozen=True)
+class Incident:
+    incident_id: str
+    session_id: str
+    incident_date: date
+    reporter_id: str
+    category: str
+    description: str
+    student_id: str | None = None
+    mode: str | None = None
+    unit: str | None = None
+    investigation: str | None = None
+    actions: str | None = None
+    resolved: bool | None = None
+    item_number: str | None = None
+
+
+@dataclass(frozen=True)
 class Exemption:
     student_id: str
     test_code: str  # or ALL
@@ -149,6 +166,7 @@ class DistrictData:
     results: list[Result] = field(default_factory=list)
     exemptions: list[Exemption] = field(default_factory=list)
     returns: list[MaterialReturn] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
 
     @classmethod
     def from_rows(cls, sites: dict[str, Site], rows: dict[str, list[dict]]) -> DistrictData:
@@ -164,6 +182,7 @@ class DistrictData:
             results=_build(Result, rows.get("results", [])),
             exemptions=_build(Exemption, rows.get("exemptions", [])),
             returns=_build(MaterialReturn, rows.get("returns", [])),
+            incidents=_build(Incident, rows.get("incidents", [])),
         )
 
     def __post_init__(self) -> None:

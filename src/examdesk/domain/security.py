@@ -48,7 +48,10 @@ def agreement_context(
             "name": person.full_name,
             "role": role_title(person.role),
             "site": site_name,
+            "email": person.email,
+            "phone": person.phone,
         },
+        "ticked": ticked,
         "box": {k: CHECKED if ticked == k else UNCHECKED for k in ("stc", "tc", "ta", "proctor", "other")},
         "other_role": role_title(person.role) if ticked == "other" else "",
         "show": {name: name in sections for name in ("coordinator", "everyone", "administrator")},
@@ -86,9 +89,23 @@ def security_agreement_jobs(
                 template="security_agreement",
                 language="en",
                 filename=safe_filename(f"security-agreement_{person.staff_id}") + ".docx",
-                title="Test security agreement: please sign and return",
+                title="Test security agreement (to read)",
                 recipient=recipient,
                 context=ctx,
+            )
+        )
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}/form",
+                task_id=task_id,
+                family="security_agreement",
+                template="security_agreement",
+                language="en",
+                filename=safe_filename(f"security-agreement-form_{person.staff_id}") + ".pdf",
+                title="Test security agreement form: tick, sign, date and return",
+                recipient=recipient,
+                context=ctx,
+                format="pdf",
             )
         )
     for site_id, coordinator in sorted(coordinators.items()):

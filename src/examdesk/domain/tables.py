@@ -344,9 +344,51 @@ RETURNS = TableSpec(
     description="secure materials returned after testing",
 )
 
+INCIDENT_CATEGORIES = (
+    "electronic_devices",
+    "test_supervision",
+    "test_materials",
+    "testing_environment",
+    "safety",
+    "item_irregularity",
+    "misconduct",
+)
+INCIDENTS = TableSpec(
+    "incidents",
+    (
+        _c("incident_id"),
+        _c("session_id", ref="sessions"),
+        _c("incident_date", "date"),
+        _c("reporter_id", ref="staff"),
+        _c("student_id", ref="students", required=False),
+        _c("category", "choice", choices=INCIDENT_CATEGORIES),
+        _c("mode", "choice", required=False, choices=("CBT", "PBT")),
+        _c("unit", "choice", required=False, choices=("1", "2", "3", "4", "3a", "3b")),
+        _c("description"),
+        _c("investigation", required=False),
+        _c("actions", required=False),
+        _c("resolved", "bool", required=False),
+        _c("item_number", required=False),
+    ),
+    key=("incident_id",),
+    description="testing irregularities and security breaches (never the wording of a test item)",
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
-    for t in (STUDENTS, GUARDIANS, STAFF, TESTING_WINDOWS, SESSIONS, ENTRIES, MATERIALS, RESULTS, EXEMPTIONS, RETURNS)
+    for t in (
+        STUDENTS,
+        GUARDIANS,
+        STAFF,
+        TESTING_WINDOWS,
+        SESSIONS,
+        ENTRIES,
+        MATERIALS,
+        RESULTS,
+        EXEMPTIONS,
+        RETURNS,
+        INCIDENTS,
+    )
 }
 # Validation order: a table's references must be validated before it.
 TABLE_ORDER = (
@@ -360,9 +402,10 @@ TABLE_ORDER = (
     "results",
     "exemptions",
     "returns",
+    "incidents",
 )
 # Tables a district may leave out (data.<table>: null)
-OPTIONAL_TABLES = ("exemptions", "returns")
+OPTIONAL_TABLES = ("exemptions", "returns", "incidents")
 # Which reference set each validated table provides, and from which column.
 PROVIDES = {
     "students": ("students", "student_id"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
@@ -23,6 +24,9 @@ from ..domain.letters import Organisation
 from ..domain.results import Signatory
 from ..settings import SchoolYearSettings, Settings, load_settings
 from .generators import GENERATORS
+
+if TYPE_CHECKING:
+    from .forms import FormLibrary
 
 STANDARD_EVENTS = (
     "first_instructional_day",
@@ -79,6 +83,13 @@ class App:
     @cached_property
     def templates(self) -> TemplateLibrary:
         return TemplateLibrary(self.settings.templates_dir / "letters")
+
+    @cached_property
+    def forms(self) -> FormLibrary:
+        from .forms import FormLibrary  # here: the forms service uses make_private_dir from this module
+
+        fmt = self.settings.forms.date_format
+        return FormLibrary(self.settings.forms_dir, lambda d: format_date(d, format=fmt, locale="en_US"))
 
     @property
     def email_templates_dir(self) -> Path:

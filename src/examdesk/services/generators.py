@@ -11,15 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..domain.calendar import Month, WorkingCalendar
+from ..domain.certification import post_test_certification_jobs
 from ..domain.checklist import Task
-from ..domain.custody import chain_of_custody_jobs, reconciliation_jobs
+from ..domain.custody import chain_of_custody_jobs, materials_report_jobs, reconciliation_jobs
+from ..domain.designation import designation_jobs
 from ..domain.documents import RenderJob, staff_recipient
+from ..domain.incidents import irregularity_report_jobs
 from ..domain.letters import Organisation, parent_notification_jobs
+from ..domain.paper_exams import paper_exam_request_jobs
 from ..domain.records import DistrictData
 from ..domain.results import Signatory, result_letter_jobs
 from ..domain.rosters import site_student_list_jobs
 from ..domain.security import security_agreement_jobs
 from ..domain.timetables import candidate_timetable_jobs, clash_report_context, find_clashes, staff_timetable_jobs
+from ..settings import FormSettings
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class GeneratorInput:
     signatory: Signatory
     adult_age: int
     calendar: WorkingCalendar
+    forms: FormSettings
 
 
 @dataclass
@@ -92,9 +98,11 @@ def security_agreement(inp: GeneratorInput) -> GeneratorOutput:
         letter_date=inp.today,
         fmt=inp.date_formatter("en"),
     )
-    agreements = sum(1 for j in jobs if j.template == "security_agreement")
+    agreements = sum(1 for j in jobs if j.template == "security_agreement" and j.format == "docx")
+    forms = sum(1 for j in jobs if j.format == "pdf")
+    summaries = len(jobs) - agreements - forms
     return GeneratorOutput(
-        jobs, [f"{inp.task.id}: {agreements} agreement(s), {len(jobs) - agreements} site summary(ies)"]
+        jobs, [f"{inp.task.id}: {agreements} agreement(s) with {forms} fillable form(s), {summaries} site summary(ies)"]
     )
 
 
@@ -126,7 +134,18 @@ def custody_reconciliation(inp: GeneratorInput) -> GeneratorOutput:
         month_key=inp.month.key,
         letter_date=inp.date_formatter("en")(inp.today),
     )
-    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} site reconciliation(s)"])
+    reports = materials_report_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        state=inp.forms.state,
+    )
+    return GeneratorOutput(
+        jobs + reports,
+        [f"{inp.task.id}: {len(jobs)} site reconciliation(s), {len(reports)} damaged/missing materials form(s)"],
+    )
 
 
 def candidate_timetable(inp: GeneratorInput) -> GeneratorOutput:
@@ -182,6 +201,55 @@ def staff_timetable(inp: GeneratorInput) -> GeneratorOutput:
     return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} duty timetable(s)"])
 
 
+def irregularity_report(inp: GeneratorInput) -> GeneratorOutput:
+    if not inp.data.incidents:
+        return GeneratorOutput([], [f"{inp.task.id}: no incidents table or no incidents; nothing to report"])
+    jobs = irregularity_report_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month=inp.month,
+        calendar=inp.calendar,
+        school_days=inp.forms.irregularity_report_school_days,
+        fmt=inp.date_formatter("en"),
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} irregularity report(s) this month"])
+
+
+def post_test_certification(inp: GeneratorInput) -> GeneratorOutput:
+    jobs = post_test_certification_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        state=inp.forms.state,
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} post-test certification(s)"])
+
+
+def paper_exam_request(inp: GeneratorInput) -> GeneratorOutput:
+    window = inp.data.district_window()
+    jobs = paper_exam_request_jobs(
+        inp.data,
+        inp.organisation,
+        task_id=inp.task.id,
+        school_year=inp.school_year,
+        month_key=inp.month.key,
+        letter_date=inp.today,
+        needed_by=window[0] if window else None,
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} paper-exam request(s) (braille or large print)"])
+
+
+def designation_form(inp: GeneratorInput) -> GeneratorOutput:
+    jobs = designation_jobs(
+        inp.data, inp.organisation, task_id=inp.task.id, school_year=inp.school_year, month=inp.month
+    )
+    return GeneratorOutput(jobs, [f"{inp.task.id}: {len(jobs)} designation form(s)"])
+
+
 GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "parent_notification": parent_notification,
     "result_letter": result_letter,
@@ -192,4 +260,8 @@ GENERATORS: dict[str, Callable[[GeneratorInput], GeneratorOutput]] = {
     "candidate_timetable": candidate_timetable,
     "clash_report": clash_report,
     "staff_timetable": staff_timetable,
+    "irregularity_report": irregularity_report,
+    "post_test_certification": post_test_certification,
+    "paper_exam_request": paper_exam_request,
+    "designation_form": designation_form,
 }

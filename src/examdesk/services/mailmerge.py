@@ -57,6 +57,26 @@ def load_records(path: Path) -> list[tuple[str, dict]]:
         raise MergeInputError(str(exc)) from None
 
 
+def output_stem(
+    record: dict, label: str, name_field: str | None, default: str, used: set[str], data_name: str, problems: list[str]
+) -> str:
+    """A file name for one record: from ``name_field`` (dotted) when given, unique within ``used``."""
+    stem = default
+    if name_field:
+        value = record
+        for part in name_field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value in (None, ""):
+            problems.append(f"{data_name}, {label}: no value in name field {name_field!r}; named {stem}")
+        else:
+            stem = safe_filename(str(value))
+    name, n = stem, 2
+    while name in used:
+        name, n = f"{stem}-{n}", n + 1
+    used.add(name)
+    return name
+
+
 def merge(template: Path, data: Path, out_dir: Path, name_field: str | None = None) -> MergeResult:
     if not template.is_file():
         raise MergeInputError(f"{template}: template not found")
@@ -66,20 +86,7 @@ def merge(template: Path, data: Path, out_dir: Path, name_field: str | None = No
     result = MergeResult(fast=compiled.fast)
     used: set[str] = set()
     for index, (label, record) in enumerate(track(records, f"rendering {len(records)} document(s)"), start=1):
-        stem = f"{template.stem}_{index:05d}"
-        if name_field:
-            value = record
-            for part in name_field.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if value in (None, ""):
-                result.problems.append(f"{data.name}, {label}: no value in name field {name_field!r}; named {stem}")
-            else:
-                stem = safe_filename(str(value))
-        name = stem
-        n = 2
-        while name in used:
-            name, n = f"{stem}-{n}", n + 1
-        used.add(name)
+        name = output_stem(record, label, name_field, f"{template.stem}_{index:05d}", used, data.name, result.problems)
         try:
             content = compiled.render(record)
         except TemplateError as exc:

@@ -130,6 +130,7 @@ def prepare_month(
                         signatory=app.signatory,
                         adult_age=app.settings.letters.adult_age,
                         calendar=app.calendar,
+                        forms=app.settings.forms,
                     )
                 )
                 sources.append((pt.task.id, out))

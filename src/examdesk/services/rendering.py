@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..adapters.docx import TemplateRenderError
+from ..adapters.pdfforms import FormError, read_values
 from ..adapters.workbook import WORKBOOKS
-from ..domain.documents import RenderJob
+from ..domain.documents import RenderJob, document_id
+from ..domain.fieldmap import FieldMapError
 from ..progress import track
 
 if TYPE_CHECKING:
@@ -89,6 +91,13 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
 
 
 def render_one(plan: MonthPlan, job: RenderJob) -> bytes:
+    if job.format == "pdf":
+        try:
+            content = plan.app.forms.render(job.template, job.context, document_id(job.doc_key), f"task {job.task_id}")
+        except (FormError, FieldMapError) as exc:
+            raise RenderingFailed(f"task {job.task_id}: {exc}") from None
+        check_pdf(content, job.filename)
+        return content
     if job.format == "xlsx":
         content = WORKBOOKS[job.template](job.context)
         check_xlsx(content, job.filename)
@@ -99,6 +108,15 @@ def render_one(plan: MonthPlan, job: RenderJob) -> bytes:
         raise RenderingFailed(f"task {job.task_id}: {exc}") from None
     check_docx(content, job.filename)
     return content
+
+
+def check_pdf(content: bytes, name: str) -> None:
+    try:
+        fields = read_values(content, name)
+    except FormError as exc:
+        raise RenderingFailed(f"{name}: not a valid filled form ({exc})") from None
+    if not fields:
+        raise RenderingFailed(f"{name}: the filled form has no fields")
 
 
 def check_xlsx(content: bytes, name: str) -> None:

@@ -1,0 +1,97 @@
+"""Testing irregularity reports (seed 004 Appendix D), prefilled from the incidents table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from .calendar import Month, WorkingCalendar
+from .documents import RenderJob, safe_filename, staff_recipient
+from .letters import Organisation
+from .records import DistrictData, Incident
+
+CONTENT_AREAS = {"SB-ELA": "ela", "SB-MATH": "math", "CAST": "science", "CAA-ELA": "ela", "CAA-MATH": "math"}
+
+
+def report_due(incident: Incident, calendar: WorkingCalendar, school_days: int) -> date:
+    """The state's window: N school days after the incident (seed 004: two)."""
+    return calendar.add_working_days(incident.incident_date, school_days)
+
+
+def irregularity_context(
+    incident: Incident, data: DistrictData, org: Organisation, due: date, fmt: Callable[[date], str]
+) -> dict:
+    session = data.session_by_id[incident.session_id]
+    site = data.sites[session.site_id]
+    coordinator = next((s for s in data.staff_with_role("site_coordinator") if s.site_id == site.id), None)
+    administrator = data.staff_by_id.get(session.administrator_id)
+    student = data.student_by_id.get(incident.student_id) if incident.student_id else None
+    return {
+        "district": {"name": org.name, "code": org.code},
+        "site": {"name": site.name, "code": site.code},
+        "contact": {
+            "name": coordinator.full_name if coordinator else org.coordinator_name,
+            "phone": (coordinator.phone or "") if coordinator else "",
+            "role": "STC" if coordinator else "LTC",
+        },
+        "administration": "spring",
+        "grade": str(session.grade),
+        "subject": session.test_name,
+        "content_area": CONTENT_AREAS.get(session.test_code, ""),
+        "mode": incident.mode or "CBT",
+        "unit": incident.unit or "",
+        "incident_date": incident.incident_date,
+        "report_due": due,
+        "administrator_name": administrator.full_name if administrator else "",
+        "student": {
+            "name": student.full_name if student else "",
+            "birth_date": student.birth_date if student else None,
+            "id": student.student_id if student else "",
+        },
+        "description": incident.description,
+        "investigation": incident.investigation or "",
+        "actions": incident.actions or "",
+        "resolved": "" if incident.resolved is None else ("yes" if incident.resolved else "no"),
+        "item_number": incident.item_number or "",
+        "category": incident.category,
+    }
+
+
+def irregularity_report_jobs(
+    data: DistrictData,
+    org: Organisation,
+    *,
+    task_id: str,
+    school_year: str,
+    month: Month,
+    calendar: WorkingCalendar,
+    school_days: int,
+    fmt: Callable[[date], str],
+) -> list[RenderJob]:
+    """A prefilled report per incident of the month, to the coordinator of the incident's site."""
+    coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
+    district_coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
+    jobs = []
+    for incident in sorted(data.incidents, key=lambda i: (i.incident_date, i.incident_id)):
+        session = data.session_by_id.get(incident.session_id)
+        if session is None or not month.contains(incident.incident_date):
+            continue
+        to = coordinators.get(session.site_id) or district_coordinator
+        if to is None:
+            continue
+        due = report_due(incident, calendar, school_days)
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month.key}/{task_id}/incident:{incident.incident_id}",
+                task_id=task_id,
+                family="irregularity_report",
+                template="irregularity_report",
+                language="en",
+                filename=safe_filename(f"irregularity-report_{incident.incident_id}") + ".pdf",
+                title=f"Irregularity report {incident.incident_id}: check, complete and submit by {fmt(due)}",
+                recipient=staff_recipient(to, session.site_id),
+                context=irregularity_context(incident, data, org, due, fmt),
+                format="pdf",
+            )
+        )
+    return jobs
