@@ -370,5 +370,10 @@ def templates_check(
         raise typer.Exit(1)
 
 
+from .cli_forms import ack_app, forms_app  # noqa: E402  (they import this module's helpers when run)
+
+app.add_typer(forms_app, name="forms")
+app.add_typer(ack_app, name="ack")
+
 if __name__ == "__main__":  # pragma: no cover
     app()

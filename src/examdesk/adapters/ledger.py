@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     func,
     select,
@@ -246,6 +247,44 @@ class Ledger:
             total = c.execute(count_distinct(made.union(delivered).subquery().select())).scalar_one()
             pending = c.execute(count_distinct(made.where(documents.c.doc_key.not_in(delivered)))).scalar_one()
         return total, pending
+
+    def form_documents(self, school_year: str) -> list[dict]:
+        """The year's fillable PDF forms, one row per document (its latest rendering)."""
+        q = (
+            select(
+                documents.c.doc_key,
+                documents.c.task_id,
+                documents.c.family,
+                documents.c.recipient_email,
+                documents.c.recipient_name,
+                documents.c.filename,
+            )
+            .join(runs, runs.c.id == documents.c.run_id)
+            .where(runs.c.school_year == school_year, documents.c.filename.like("%.pdf"))
+            .order_by(documents.c.id)
+        )
+        with self.engine.connect() as c:
+            return list({r.doc_key: dict(r._mapping) for r in c.execute(q)}.values())
+
+    # ---- acknowledgements (returned forms) --------------------------------------------------
+    def record_acknowledgement(self, row: dict) -> None:
+        """One acknowledgement per document: a later return of the same document replaces it."""
+        with self.engine.begin() as c:
+            c.execute(
+                delete(acknowledgements).where(
+                    acknowledgements.c.school_year == row["school_year"], acknowledgements.c.doc_key == row["doc_key"]
+                )
+            )
+            c.execute(acknowledgements.insert().values(**row, received_at=_now()))
+
+    def acknowledgements(self, school_year: str) -> list[dict]:
+        q = (
+            select(acknowledgements)
+            .where(acknowledgements.c.school_year == school_year)
+            .order_by(acknowledgements.c.id)
+        )
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q)]
 
     # ---- messages --------------------------------------------------------------------------
     def ensure_message(

@@ -427,7 +427,8 @@ class CompiledForm:
 
 def _not_an_option(where: str, info: FormField, value: str) -> FormError:
     kind = "radio group" if info.kind == "radio" else "choice field"
-    return FormError(f"{where}: {kind} {info.name!r} cannot take {value!r}; it accepts one of: {', '.join(info.options)}")
+    accepted = ", ".join(info.options)
+    return FormError(f"{where}: {kind} {info.name!r} cannot take {value!r}; it accepts one of: {accepted}")
 
 
 def _runs(numbers: list[int]) -> Iterable[tuple[int, list[int]]]:

@@ -73,6 +73,11 @@ class FieldMap:
             returns=_returns(data.get("returns") or {}, source),
         )
 
+    @property
+    def comes_back(self) -> bool:
+        """Whether signed copies are expected back (the map says how to read them)."""
+        return self.returns != ReturnFields()
+
     def field_names(self) -> set[str]:
         names = {r.field for r in self.rules}
         if self.document_id:

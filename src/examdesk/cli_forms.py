@@ -1,0 +1,164 @@
+"""`examdesk forms ...` and `examdesk ack ...`: PDF forms from the command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.table import Table
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    """Columns fold long values instead of cutting them: field names must be read in full."""
+    t = Table(title=title)
+    for column in columns:
+        t.add_column(column, overflow="fold")
+    return t
+
+
+forms_app = typer.Typer(help="Fillable PDF forms: inspect any form, fill it from a table.", no_args_is_help=True)
+ack_app = typer.Typer(help="Returned forms: import signed copies, list what came back.", no_args_is_help=True)
+
+
+@forms_app.command("inspect")
+def forms_inspect(
+    form: Annotated[Path, typer.Argument(help="A fillable PDF (any tool's).")],
+    map_out: Annotated[
+        Path | None, typer.Option("--map", help="Write a starter field map here (default: FORM.yaml beside it).")
+    ] = None,
+    no_map: Annotated[bool, typer.Option("--no-map", help="Only list the fields.")] = False,
+) -> None:
+    """List every field (full name, type, page, options or on-states, value); write a starter field map."""
+    from .adapters.pdfforms import FormError
+    from .cli import _fail, out
+    from .services.forms import describe, inspect, starter_map
+
+    try:
+        fields = inspect(form)
+    except FormError as exc:
+        _fail(str(exc))
+    t = _table("field", "type", "page", "options / on-states", "value", "flags", title=form.name)
+    for row in describe(fields):
+        t.add_row(*(str(row[k]) for k in ("name", "type", "page", "options", "value", "flags")))
+    out.print(t)
+    out.print(f"{len(fields)} field(s)")
+    if no_map:
+        return
+    target = map_out or form.with_suffix(".yaml")
+    if target.exists() and map_out is None:
+        out.print(f"{target} exists; not overwritten (use --map to choose another file)", soft_wrap=True)
+        return
+    target.write_text(yaml.safe_dump(starter_map(form, fields), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out.print(
+        f"starter field map written to {target}: edit the expressions, then `examdesk forms fill`", soft_wrap=True
+    )
+
+
+@forms_app.command("fill")
+def forms_fill(
+    form: Annotated[Path, typer.Argument(help="A fillable PDF.")],
+    data: Annotated[Path, typer.Argument(help="A JSON list of objects, or a CSV/XLSX table (one copy per row).")],
+    map_file: Annotated[Path, typer.Option("--map", help="Field map (YAML): form field -> expression.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the filled copies.")],
+    flatten: Annotated[bool, typer.Option("--flatten", help="Draw values into the page; no fields left.")] = False,
+    merge: Annotated[Path | None, typer.Option("--merge", help="Also write all copies as one packet PDF.")] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option("--password-env", help="Protect the PDFs with the password in this environment variable."),
+    ] = None,
+    name_field: Annotated[
+        str | None, typer.Option("--name-field", help="Field that names each file, e.g. staff_id.")
+    ] = None,
+    date_format: Annotated[str, typer.Option(help="Babel pattern for {format: date} values.")] = "MM/dd/yyyy",
+) -> None:
+    """Fill one copy per record; rows that cannot be filled are reported by row and field, the rest are written."""
+    from babel.dates import format_date
+
+    from .adapters.pdfforms import FormError
+    from .cli import _fail, err, out
+    from .domain.fieldmap import FieldMapError
+    from .services.forms import fill_many
+
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if not password:
+            _fail(f"environment variable {password_env} is not set (it holds the PDF password)")
+    try:
+        result = fill_many(
+            form,
+            data,
+            map_file,
+            out_dir,
+            lambda d: format_date(d, format=date_format, locale="en_US"),
+            flatten_copies=flatten,
+            packet=merge,
+            password=password,
+            name_field=name_field,
+        )
+    except (FormError, FieldMapError) as exc:
+        _fail(str(exc))
+    for problem in result.problems:
+        err.print(f"[yellow]problem:[/] {problem}", highlight=False, soft_wrap=True, markup=False)
+    out.print(
+        f"{len(result.written)} form(s) written to {out_dir}; {len(result.problems)} problem(s)"
+        + (f"; packet {result.packet}" if result.packet else ""),
+        soft_wrap=True,
+    )
+    if result.problems:
+        raise typer.Exit(1)
+
+
+@ack_app.command("import")
+def ack_import(
+    paths: Annotated[list[Path], typer.Argument(help="Returned PDFs, or folders holding them.")],
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+) -> None:
+    """Read returned forms, match each to what was sent (hidden document id, else name and email), record it."""
+    from .adapters.pdfforms import FormError
+    from .cli import _fail, _load, out
+    from .services.acks import MATCH_NAME, import_returns
+
+    application = _load(config, year)
+    try:
+        results = import_returns(application, paths)
+    except (FormError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    t = _table("file", "form", "outcome", "matched by", "task", "missing / note")
+    for r in results:
+        style = {"complete": "green", "incomplete": "yellow"}.get(r.outcome, "red")
+        match = f"{r.match} (weaker)" if r.match == MATCH_NAME else r.match
+        t.add_row(r.file.name, r.form, f"[{style}]{r.outcome}[/]", match, r.task_id, ", ".join(r.missing) or r.message)
+    out.print(t)
+    counts = {k: sum(r.outcome == k for r in results) for k in ("complete", "incomplete", "unmatched", "unreadable")}
+    out.print(", ".join(f"{v} {k}" for k, v in counts.items()) + f" of {len(results)} file(s)")
+
+
+@ack_app.command("list")
+def ack_list(
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+    incomplete: Annotated[bool, typer.Option("--incomplete", help="List the incomplete returns too.")] = False,
+) -> None:
+    """Per task: forms sent to be signed, complete and incomplete returns, still outstanding."""
+    from .cli import _load, out
+    from .services.acks import return_counts
+
+    application = _load(config, year)
+    t = _table("task", "form", "sent", "complete", "incomplete", "outstanding")
+    for row in return_counts(application):
+        t.add_row(*(str(row[k]) for k in ("task_id", "form", "sent", "complete", "incomplete", "outstanding")))
+    out.print(t)
+    if incomplete:
+        ledger = application.ledger()
+        try:
+            rows = [a for a in ledger.acknowledgements(application.school_year.label) if a["status"] == "incomplete"]
+        finally:
+            ledger.dispose()
+        for a in rows:
+            out.print(
+                f"incomplete: {a['person_name']} <{a['person_email']}> ({a['task_id']}): {a['note']}", soft_wrap=True
+            )

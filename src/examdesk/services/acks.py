@@ -1,0 +1,176 @@
+"""Returned forms: read each PDF back, match it to what was sent, record the acknowledgement."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dateutil import parser as date_parser
+
+from ..adapters.pdfforms import FormError, read_values
+from ..domain.documents import document_id
+from ..domain.fieldmap import FieldMap, FieldMapError
+from .bootstrap import App
+
+MATCH_ID, MATCH_NAME = "document id", "name and email"
+
+
+@dataclass
+class ReturnedForm:
+    file: Path
+    outcome: str  # complete | incomplete | unmatched | unreadable
+    form: str = ""
+    match: str = ""  # MATCH_ID | MATCH_NAME (weaker) | ""
+    doc_key: str = ""
+    task_id: str = ""
+    person: str = ""
+    missing: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def pdf_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return files
+
+
+def _normal(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(folded.split())
+
+
+def _which_map(values: dict[str, str], maps: dict[str, FieldMap]) -> tuple[str, FieldMap] | None:
+    for name, field_map in maps.items():
+        if field_map.field_names() <= set(values):
+            return name, field_map
+    return None
+
+
+def parse_signed_date(text: str, day_first: bool) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date_parser.parse(text, dayfirst=day_first).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def read_return(
+    path: Path, maps: dict[str, FieldMap], forms: list[dict], day_first: bool
+) -> tuple[ReturnedForm, dict | None]:
+    """What one returned PDF says, and the acknowledgement to record (None when it matches nothing)."""
+    try:
+        values = read_values(path.read_bytes(), path.name)
+    except FormError as exc:
+        return ReturnedForm(path, "unreadable", message=str(exc)), None
+    found = _which_map(values, maps)
+    if found is None:
+        return ReturnedForm(path, "unmatched", message="not one of the forms examdesk expects back"), None
+    form_name, field_map = found
+    r = field_map.returns
+    name = " ".join(values[f].strip() for f in r.name if values.get(f, "").strip())
+    email = values.get(r.email, "").strip() if r.email else ""
+    candidates = [d for d in forms if d["family"] == form_name]
+    by_id = {document_id(d["doc_key"]): d for d in candidates}
+    doc, match = by_id.get(values.get(field_map.document_id or "", "").strip()), MATCH_ID
+    if doc is None:
+        match = MATCH_NAME
+        same = [
+            d
+            for d in candidates
+            if (email and d["recipient_email"].lower() == email.lower())
+            or (name and _normal(d["recipient_name"] or "") == _normal(name))
+        ]
+        doc = same[-1] if same else None
+    result = ReturnedForm(path, "", form=form_name, person=name)
+    if doc is None:
+        result.outcome, result.match = "unmatched", ""
+        result.message = "no document id, and no form of this kind was sent to this name or email"
+        return result, None
+    signed = parse_signed_date(values.get(r.signed_date, ""), day_first) if r.signed_date else None
+    if not name:
+        result.missing.append("name")
+    if r.signed_date and signed is None:
+        result.missing.append("date" if not values.get(r.signed_date, "").strip() else "a readable date")
+    if r.agreed and not values.get(r.agreed):
+        result.missing.append("the agreement box")
+    roles = [f.removeprefix("role_") for f in r.role if values.get(f)]
+    result.outcome = "incomplete" if result.missing else "complete"
+    result.match, result.doc_key, result.task_id = match, doc["doc_key"], doc["task_id"]
+    note = f"returned file {path.name}; matched by {match}"
+    if result.missing:
+        note += "; missing: " + ", ".join(result.missing)
+    row = {
+        "task_id": doc["task_id"],
+        "doc_key": doc["doc_key"],
+        "person_email": email or doc["recipient_email"],
+        "person_name": name or doc["recipient_name"],
+        "role": ", ".join(roles)[:40] or None,
+        "status": result.outcome,
+        "signed_on": signed,
+        "source": "pdf" if match == MATCH_ID else "pdf (name match)",
+        "note": note,
+    }
+    return result, row
+
+
+def import_returns(app: App, paths: Iterable[Path]) -> list[ReturnedForm]:
+    """Record every returned form that matches a sent one; report the rest. Nothing is half-recorded:
+    each form's acknowledgement is one transaction."""
+    library = app.forms
+    maps = {}
+    for name in library.names():
+        try:
+            field_map = library.form(name)[0]
+        except (FormError, FieldMapError) as exc:
+            raise FormError(f"cannot read returned forms: {exc}") from None
+        if field_map.comes_back:
+            maps[name] = field_map
+    day_first = app.settings.forms.date_format.lower().startswith("d")
+    ledger = app.ledger()
+    try:
+        sent = ledger.form_documents(app.school_year.label)
+        results = []
+        for path in pdf_files(paths):
+            result, row = read_return(path, maps, sent, day_first)
+            if row is not None:
+                ledger.record_acknowledgement({**row, "school_year": app.school_year.label})
+            results.append(result)
+        return results
+    finally:
+        ledger.dispose()
+
+
+def return_counts(app: App) -> list[dict]:
+    """Per task whose forms come back signed: sent, complete, incomplete, outstanding."""
+    returned_families = {n for n in app.forms.names() if app.forms.form(n)[0].comes_back}
+    ledger = app.ledger()
+    try:
+        sent = ledger.form_documents(app.school_year.label)
+        acks = {a["doc_key"]: a for a in ledger.acknowledgements(app.school_year.label)}
+    finally:
+        ledger.dispose()
+    by_task: dict[str, dict] = {}
+    for doc in sent:
+        if doc["family"] not in returned_families:
+            continue
+        row = by_task.setdefault(
+            doc["task_id"],
+            {"task_id": doc["task_id"], "form": doc["family"], "sent": 0, "complete": 0, "incomplete": 0},
+        )
+        row["sent"] += 1
+        status = acks.get(doc["doc_key"], {}).get("status")
+        if status in ("complete", "incomplete"):
+            row[status] += 1
+    for row in by_task.values():
+        row["outstanding"] = row["sent"] - row["complete"] - row["incomplete"]
+    return sorted(by_task.values(), key=lambda r: r["task_id"])
