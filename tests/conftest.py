@@ -47,6 +47,7 @@ def district(tmp_path) -> Path:
     raw = yaml.safe_load((REPO / "config" / "district.yaml").read_text(encoding="utf-8"))
     raw["data"]["directory"] = str(data_dir)
     raw["templates"] = str(REPO / "templates")
+    raw["forms"]["directory"] = str(REPO / "forms")
     raw["output"]["directory"] = str(tmp_path / "output")
     raw["checklist"] = "checklist.yaml"
     shutil.copy(REPO / "config" / "checklist.yaml", cfg_dir / "checklist.yaml")

@@ -10,11 +10,16 @@ import typer
 import yaml
 from rich.table import Table
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    """Columns fold long values instead of cutting them: field names must be read in full."""
+
+def _table(*columns: str, title: str | None = None, whole: int = 0) -> Table:
+    """Columns fold long values instead of cutting them; the first is never broken when ``whole``
+    gives its width (field names must be copied exactly into a field map)."""
     t = Table(title=title)
-    for column in columns:
-        t.add_column(column, overflow="fold")
+    for i, column in enumerate(columns):
+        if i == 0 and whole:
+            t.add_column(column, no_wrap=True, min_width=whole)
+        else:
+            t.add_column(column, overflow="fold")
     return t
 
 
@@ -39,7 +44,8 @@ def forms_inspect(
         fields = inspect(form)
     except FormError as exc:
         _fail(str(exc))
-    t = _table("field", "type", "page", "options / on-states", "value", "flags", title=form.name)
+    longest = max(len(f.name) for f in fields)
+    t = _table("field", "type", "page", "options / on-states", "value", "flags", title=form.name, whole=longest)
     for row in describe(fields):
         t.add_row(*(str(row[k]) for k in ("name", "type", "page", "options", "value", "flags")))
     out.print(t)

@@ -223,6 +223,23 @@ def _is_on(value) -> bool:
     return bool(value)
 
 
+def _appearance_maker() -> type[TextStreamAppearance]:
+    """pypdf's text appearance, with each widget's font parsed once rather than once per value."""
+    fonts: dict[tuple[str, int], tuple] = {}
+
+    class Appearance(TextStreamAppearance):
+        @staticmethod
+        def _find_annotation_font_resource(font_name, annotation, acro_form, text):
+            key = (font_name, id(annotation))  # the form keeps its annotations alive
+            found = fonts.get(key)
+            if found is None or not found[1].can_encode(text):
+                found = TextStreamAppearance._find_annotation_font_resource(font_name, annotation, acro_form, text)
+                fonts[key] = found
+            return found
+
+    return Appearance
+
+
 class CompiledForm:
     """One form parsed once; ``fill`` returns a filled copy as bytes."""
 
@@ -244,7 +261,8 @@ class CompiledForm:
         self._pristine = {name: self._snapshot(entry) for name, entry in self._fields.items()}
         self._dirty: set[str] = set()
         self._appearances: dict[tuple[str, int, str], object] = {}
-        self._serialized: dict[tuple[int, str], bytes] = {}  # (object number, value) -> the object's bytes
+        self._serialized: dict[tuple[int, str], bytes] = {}
+        self._appearance = _appearance_maker()  # (object number, value) -> the object's bytes
         self._trailer = self._trailer_entries()
 
     @property
@@ -348,7 +366,7 @@ class CompiledForm:
                 shown = drawable(text)
                 if shown != text:  # draw what the form's font can show; /V keeps the real text
                     entry.dictionary[NameObject("/V")] = TextStringObject(shown)
-                stream = TextStreamAppearance.from_text_annotation(
+                stream = self._appearance.from_text_annotation(
                     self._writer, widget.page, False, self._acro_form, entry.dictionary, widget.annotation
                 )
                 entry.dictionary[NameObject("/V")] = TextStringObject(text)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 FORMATS = ("text", "date")
@@ -97,6 +97,8 @@ class FieldMap:
         for rule in self.rules:
             try:
                 value = rule.evaluate(**context)
+                if isinstance(value, Undefined):  # a missing name at the end of the expression
+                    value._fail_with_undefined_error()
             except UndefinedError as exc:
                 raise FieldMapError(f"{self.source}, field {rule.field!r}, {row}: {exc.message}") from None
             except Exception as exc:  # an expression failing on odd data (e.g. None + 1) is a data problem
