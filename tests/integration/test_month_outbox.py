@@ -159,9 +159,9 @@ def test_every_month_of_the_year_runs(district):
     assert totals["2027-03"]["documents_rendered"] > 30  # security agreements and site summaries
     # testing months: site lists, a chain-of-custody sheet per session, and (May) the reconciliation per site
     assert totals["2027-04"]["documents_rendered"] > 3 and totals["2027-05"]["documents_rendered"] > 6
-    assert all(
-        totals[k]["documents_rendered"] == 0 for k in ("2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12")
-    )
+    # the PDF forms: the coordinator designation in July, paper-exam requests in December
+    assert totals["2026-07"]["documents_rendered"] == 1 and totals["2026-12"]["documents_rendered"] > 0
+    assert all(totals[k]["documents_rendered"] == 0 for k in ("2026-08", "2026-09", "2026-10", "2026-11"))
     # PARCC phase tasks land in the testing months
     assert totals["2027-05"]["tasks"] > totals["2026-10"]["tasks"]
     ledger = Ledger(settings.ledger_url)
