@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import os
 import shutil
 import socket
 import tempfile
 import threading
+import uuid
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -77,10 +79,39 @@ class Received:
         self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
         self.lock = threading.Lock()
 
+        # faults a test can switch on
+        self.rcpt_replies: dict[str, list[str]] = {}  # address -> replies to give, in order, before accepting
+        self.drop_after_data: set[str] = set()  # take the message, then hang up before answering
+        self.drop_after: int | None = None  # hang up at the next MAIL FROM once this many were accepted
+        self.delay = 0.0  # seconds to spend on each DATA
+
+    def copies(self, address: str) -> int:
+        with self.lock:
+            return sum(address in rcpts for _, rcpts, _ in self.messages)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.drop_after is not None and len(self.messages) >= self.drop_after:
+            self.drop_after = None
+            server.transport.close()
+            return "421 closing"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        replies = self.rcpt_replies.get(address)
+        if replies:
+            return replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         with self.lock:
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
+        if self.drop_after_data & set(envelope.rcpt_tos):
+            server.transport.close()  # the server has it; the client never hears so
         return "250 Message accepted for delivery"
 
 
@@ -96,6 +127,47 @@ def smtp_server():
         yield controller, handler
     finally:
         controller.stop()
+
+
+PG_HOST = os.environ.get("EXAMDESK_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("EXAMDESK_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("EXAMDESK_TEST_PG_USER", os.environ.get("USER", "postgres") or "postgres")
+
+
+def _pg_admin():
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
+    last = None
+    for user in dict.fromkeys([PG_USER, "postgres", "root"]):
+        try:
+            return psycopg.connect(
+                host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", autocommit=True, connect_timeout=3
+            ), user
+        except psycopg.OperationalError as exc:
+            last = exc
+    pytest.skip(f"no PostgreSQL server reachable at {PG_HOST}:{PG_PORT} ({str(last).strip().splitlines()[0]})")
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL database of the test's own on 127.0.0.1:5432, dropped afterwards."""
+    admin, user = _pg_admin()
+    name = f"examdesk_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://{user}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger_url(request, monkeypatch):
+    """Run the test on the default SQLite ledger and on PostgreSQL (EXAMDESK_LEDGER__URL)."""
+    if request.param == "sqlite":
+        return None
+    url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("EXAMDESK_LEDGER__URL", url)
+    return url
 
 
 @pytest.fixture(scope="session")

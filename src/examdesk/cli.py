@@ -133,7 +133,7 @@ def run(
         _fail(f"{exc}\nnothing was sent.")
     _print_problems(Path(summary["validation_report"]))
     _print_summary(summary)
-    if summary["messages_failed"] or summary["messages_unknown"]:
+    if summary["messages_failed"] or summary["messages_failed_permanent"] or summary["messages_unknown"]:
         raise typer.Exit(1)
 
 
@@ -147,7 +147,8 @@ def _print_summary(s: dict) -> None:
         ("documents rendered", "documents_rendered"),
         ("already sent (documents, digest items)", "documents_already_sent"),
         ("messages sent", "messages_sent"),
-        ("messages failed", "messages_failed"),
+        ("messages failed (retried next run)", "messages_failed"),
+        ("messages refused for good (5xx)", "messages_failed_permanent"),
         ("messages unknown", "messages_unknown"),
         ("messages skipped (sent before)", "messages_skipped"),
     ]:

@@ -161,6 +161,9 @@ class MailSettings(_Strict):
     username: str | None = None
     password: SecretStr | None = None  # environment only
     timeout_seconds: float = Field(30, gt=0)
+    max_attempts: int = Field(3, ge=1, le=10)  # per message and run, for temporary failures (4xx, dropped link)
+    retry_backoff_seconds: float = Field(2.0, ge=0)  # first wait; doubles on each further attempt
+    max_per_minute: int = Field(0, ge=0)  # throttle: at most this many messages a minute (0: no limit)
 
 
 class LetterSettings(_Strict):

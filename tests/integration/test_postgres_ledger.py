@@ -1,7 +1,5 @@
 """The ledger on the PostgreSQL server at 127.0.0.1:5432 (each test makes and drops its own database)."""
 
-import os
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -9,36 +7,7 @@ import pytest
 from examdesk.adapters.ledger import Ledger
 from helpers import run_month
 
-PG_HOST = os.environ.get("EXAMDESK_TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("EXAMDESK_TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("EXAMDESK_TEST_PG_USER", os.environ.get("USER", "postgres") or "postgres")
-
 pytestmark = pytest.mark.postgres
-
-
-def _admin_connect():
-    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
-    last = None
-    for user in dict.fromkeys([PG_USER, "postgres", "root"]):
-        try:
-            return psycopg.connect(
-                host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", autocommit=True, connect_timeout=3
-            ), user
-        except psycopg.OperationalError as exc:
-            last = exc
-    pytest.skip(f"no PostgreSQL server reachable at {PG_HOST}:{PG_PORT} ({str(last).strip().splitlines()[0]})")
-
-
-@pytest.fixture
-def pg_url():
-    admin, user = _admin_connect()
-    name = f"examdesk_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://{user}@{PG_HOST}:{PG_PORT}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def _message(ledger: Ledger, key: str) -> None:

@@ -131,6 +131,8 @@ acknowledgements = Table(
 )
 
 SENT, PENDING, SENDING, FAILED, UNKNOWN = "sent", "pending", "sending", "failed", "unknown"
+FAILED_PERMANENT = "failed_permanent"  # the server refused it for good (5xx): not retried by a rerun
+STATES = (PENDING, SENDING, SENT, FAILED, FAILED_PERMANENT, UNKNOWN)
 DELIVERED_STATES = (SENT, UNKNOWN, SENDING)  # never resent without --resend
 
 

@@ -180,13 +180,19 @@ class SmtpTransport:
             smtp.ehlo_or_helo_if_needed()
             code, reply = smtp.mail(self.sender)
             if code != 250:
-                smtp.rset()
+                if code == 421:
+                    self._drop()
+                else:
+                    smtp.rset()
                 raise DeliveryError(
                     f"MAIL FROM refused: {code} {reply.decode(errors='replace')}", temporary=400 <= code < 500
                 )
             code, reply = smtp.rcpt(envelope_to)
             if code not in (250, 251):
-                smtp.rset()
+                if code == 421:  # the server is closing the link: reconnect for the next try
+                    self._drop()
+                else:
+                    smtp.rset()
                 raise DeliveryError(f"{code} {reply.decode(errors='replace')}", temporary=400 <= code < 500)
             stage = "data"
             code, reply = smtp.data(bytes(message))
@@ -201,6 +207,14 @@ class SmtpTransport:
             raise DeliveryError(
                 f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}", temporary=400 <= exc.smtp_code < 500
             ) from None
+
+    def _drop(self) -> None:
+        """Forget a connection the server is closing; the next send reconnects."""
+        self._open = False
+        try:
+            self._client.smtp.close()
+        except (OSError, smtplib.SMTPException):
+            pass
 
     def close(self) -> None:
         if self._open:

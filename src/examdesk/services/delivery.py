@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..adapters.ledger import FAILED, SENT, UNKNOWN
+from ..adapters.ledger import FAILED, FAILED_PERMANENT, SENT, UNKNOWN
 from ..adapters.mail import Attachment, DeliveryError, OutgoingMail, compose
 from ..domain.documents import Packet, Recipient
 from ..domain.roles import role_title
@@ -100,19 +102,64 @@ def count_packets(plan: MonthPlan) -> int:
         ledger.dispose()
 
 
+class Throttle:
+    """At most ``per_minute`` sends a minute (0: no limit), spaced evenly."""
+
+    def __init__(self, per_minute: int, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.clock, self.sleep = clock, sleep
+        self.next_slot = 0.0
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if now < self.next_slot:
+            self.sleep(self.next_slot - now)
+            now = self.next_slot
+        self.next_slot = now + self.interval
+
+
+def with_retries(action, *, attempts: int, backoff: float) -> None:
+    """Temporary failures (4xx, a link dropped before the server took the message, a server that
+    does not answer) are retried with exponential backoff; the transport reconnects by itself.
+    The last error is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            action()
+            return
+        except DeliveryError as exc:
+            if exc.maybe_delivered or not exc.temporary or attempt == attempts:
+                raise
+            time.sleep(backoff * 2 ** (attempt - 1))
+
+
+def _throttled_send(throttle: Throttle, transport, message, to: str) -> None:
+    throttle.wait()
+    transport.send(message, to)
+
+
+def outcome_state(exc: DeliveryError) -> str:
+    if exc.maybe_delivered:
+        return UNKNOWN  # the server may have it: never resent automatically
+    return FAILED if exc.temporary else FAILED_PERMANENT
+
+
 def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> DeliveryResult:
     """Send each packet once: record it as pending, claim it, send it, record the outcome.
 
     Packets are consumed one at a time, so memory does not grow with the number of recipients.
     """
     app = plan.app
+    mail = app.settings.mail
     result = DeliveryResult()
     if not total:
         return result
     ledger = app.ledger()
     transport = app.transport(app.private_dir("outbox", plan.month.key))
     result.transport = transport.name
-    domain = app.settings.mail.sender.split("@", 1)[1]
+    domain = mail.sender.split("@", 1)[1]
+    throttle = Throttle(mail.max_per_minute)
     try:
         connection_error: DeliveryError | None = None
         opened = False
@@ -138,9 +185,10 @@ def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> Deli
                 ledger.mark(rp.key, FAILED, transport=transport.name, error=str(connection_error))
                 result.states[FAILED] += 1
                 continue
+            retrying = {"attempts": mail.max_attempts, "backoff": mail.retry_backoff_seconds}
             try:
                 if not opened:
-                    transport.open()
+                    with_retries(transport.open, **retrying)
                     opened = True
                 message = compose(
                     OutgoingMail(
@@ -153,20 +201,21 @@ def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> Deli
                         idempotency_key=rp.key,
                         attachments=tuple(Attachment(name, path.read_bytes()) for name, path in rp.attachments),
                     ),
-                    sender=app.settings.mail.sender,
-                    sender_name=app.settings.mail.sender_name,
-                    reply_to=app.settings.mail.reply_to,
+                    sender=mail.sender,
+                    sender_name=mail.sender_name,
+                    reply_to=mail.reply_to,
                 )
-                transport.send(message, rp.packet.recipient.email)
+                send = partial(_throttled_send, throttle, transport, message, rp.packet.recipient.email)
+                with_retries(send, **retrying)
             except DeliveryError as exc:
-                state = UNKNOWN if exc.maybe_delivered else FAILED
+                state = outcome_state(exc)
                 ledger.mark(rp.key, state, transport=transport.name, error=str(exc))
                 result.states[state] += 1
                 if exc.connection_failed:
                     connection_error = exc
                     result.errors.append(f"{exc}; the remaining messages stay failed for the next run")
                 else:
-                    result.errors.append(f"{rp.packet.kind} message {rp.key[:12]}: {exc}")
+                    result.errors.append(f"{rp.packet.kind} message {rp.key[:12]} {state}: {exc}")
                 continue
             ledger.mark(rp.key, SENT, transport=transport.name)
             result.states[SENT] += 1

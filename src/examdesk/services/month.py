@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..adapters.ledger import FAILED, SENT, UNKNOWN
+from ..adapters.ledger import FAILED, FAILED_PERMANENT, SENT, UNKNOWN
 from ..domain.calendar import Month, parse_month
 from ..domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
 from ..domain.documents import DigestItem, Packet, Recipient, RenderJob, staff_recipient
@@ -234,7 +234,9 @@ def finish_month(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult)
                     )
         summary = month_summary(plan, rendered_count, delivery)
         state = (
-            "completed" if not delivery.states[FAILED] and not delivery.states[UNKNOWN] else "completed_with_failures"
+            "completed"
+            if not any(delivery.states[s] for s in (FAILED, FAILED_PERMANENT, UNKNOWN))
+            else "completed_with_failures"
         )
         ledger.finish_run(plan.run_id, state, summary)
     finally:
@@ -258,6 +260,7 @@ def month_summary(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult
         "documents_already_sent": plan.already_sent,
         "messages_sent": delivery.states[SENT],
         "messages_failed": delivery.states[FAILED],
+        "messages_failed_permanent": delivery.states[FAILED_PERMANENT],
         "messages_unknown": delivery.states[UNKNOWN],
         "messages_skipped": delivery.states["skipped"],
         "transport": delivery.transport or plan.app.settings.mail.transport,
