@@ -7,8 +7,12 @@ processes running the same month cannot both send it.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import socket
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +22,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -28,6 +33,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
     tuple_,
     update,
@@ -45,7 +51,7 @@ runs = Table(
     Column("month", String(7), nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
-    Column("state", String(16), nullable=False),
+    Column("state", String(32), nullable=False),
     Column("summary", JSON),
 )
 
@@ -94,7 +100,7 @@ messages = Table(
     Column("recipient_name", String(200)),
     Column("subject", Text, nullable=False),
     Column("attachments", JSON, nullable=False),
-    Column("state", String(20), nullable=False),  # pending|sending|sent|failed|unknown
+    Column("state", String(20), nullable=False),  # one of STATES
     Column("attempts", Integer, nullable=False, default=0),
     Column("message_id", String(200), nullable=False),
     Column("transport", String(16)),
@@ -102,6 +108,8 @@ messages = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    Column("claimed_by", String(120)),  # host:pid of the process that claimed it
+    Index("ix_messages_year_state", "school_year", "state"),
 )
 
 message_documents = Table(
@@ -150,6 +158,54 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+INITIAL_REVISION = "0001"  # the schema examdesk created with create_all before it had migrations
+_up_to_date: set[str] = set()  # URLs migrated by this process
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the ledger's schema to the newest revision (Alembic), once per process and URL.
+
+    Two processes opening a new or old ledger at once take turns: an advisory lock on
+    PostgreSQL, a lock file beside the database on SQLite.
+    """
+    url = engine.url.render_as_string(hide_password=False)
+    if url in _up_to_date:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7450031)")
+        tables = inspect(connection).get_table_names()
+        config.attributes["connection"] = connection
+        if "runs" in tables and "alembic_version" not in tables:
+            command.stamp(config, INITIAL_REVISION)
+        command.upgrade(config, "head")
+    _up_to_date.add(url)
+
+
+@contextmanager
+def _migration_lock(engine: Engine):
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class Ledger:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
@@ -158,7 +214,7 @@ class Ledger:
         self.engine: Engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        migrate(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -342,7 +398,7 @@ class Ledger:
             result = c.execute(
                 update(messages)
                 .where(messages.c.idempotency_key == key, messages.c.state.in_((PENDING, FAILED)))
-                .values(state=SENDING, attempts=messages.c.attempts + 1, updated_at=_now())
+                .values(state=SENDING, attempts=messages.c.attempts + 1, updated_at=_now(), claimed_by=process_name())
             )
             return result.rowcount == 1
 
