@@ -111,6 +111,13 @@ def run(
         target = parse_month(month, None if "-" in month else application.school_year)
     except CalendarError as exc:
         _fail(str(exc))
+    summary = run_month_flow(application, target, resend=resend, today=today.date() if today else None)
+    if summary["messages_failed"] or summary["messages_failed_permanent"] or summary["messages_unknown"]:
+        raise typer.Exit(1)
+
+
+def run_month_flow(application, target, *, resend: bool = False, today: date | None = None) -> dict:
+    """One month through the Prefect flow, with the console report; errors end the command."""
     prefect_environment(application.settings)
     from .flows.month import month_flow
     from .services.rendering import RenderingFailed
@@ -122,7 +129,7 @@ def run(
             school_year=target.school_year.label,
             config=str(application.settings.config_file),
             resend=resend,
-            today=today.date() if today else None,
+            today=today,
         )
     except FatalDataError as exc:
         _fail(
@@ -133,8 +140,7 @@ def run(
         _fail(f"{exc}\nnothing was sent.")
     _print_problems(Path(summary["validation_report"]))
     _print_summary(summary)
-    if summary["messages_failed"] or summary["messages_failed_permanent"] or summary["messages_unknown"]:
-        raise typer.Exit(1)
+    return summary
 
 
 def _print_summary(s: dict) -> None:
@@ -149,7 +155,8 @@ def _print_summary(s: dict) -> None:
         ("messages sent", "messages_sent"),
         ("messages failed (retried next run)", "messages_failed"),
         ("messages refused for good (5xx)", "messages_failed_permanent"),
-        ("messages unknown", "messages_unknown"),
+        ("messages unknown (may have arrived; not resent)", "messages_unknown"),
+        ("  of them left 'sending' by a process that died", "messages_recovered_unknown"),
         ("messages skipped (sent before)", "messages_skipped"),
     ]:
         t.add_row(label, str(s[key]))
@@ -371,8 +378,11 @@ def templates_check(
         raise typer.Exit(1)
 
 
-from .cli_forms import ack_app, forms_app  # noqa: E402  (they import this module's helpers when run)
+from .cli_delivery import outbox, resend  # noqa: E402  (they import this module's helpers when run)
+from .cli_forms import ack_app, forms_app  # noqa: E402
 
+app.command()(outbox)
+app.command()(resend)
 app.add_typer(forms_app, name="forms")
 app.add_typer(ack_app, name="ack")
 

@@ -202,6 +202,16 @@ def _migration_lock(engine: Engine):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -401,6 +411,65 @@ class Ledger:
                 .values(state=SENDING, attempts=messages.c.attempts + 1, updated_at=_now(), claimed_by=process_name())
             )
             return result.rowcount == 1
+
+    def recover_abandoned(self, school_year: str, month: str, stale_after_minutes: float) -> int:
+        """Messages left 'sending' by a process that is gone become 'unknown': the server may have
+        them, so they are never resent automatically. A process on this machine is checked by its
+        pid; one elsewhere (or unrecorded) counts as gone once the claim is older than the limit."""
+        here = socket.gethostname()
+        cutoff = _now().timestamp() - stale_after_minutes * 60
+        q = select(messages.c.idempotency_key, messages.c.claimed_by, messages.c.updated_at).where(
+            messages.c.school_year == school_year, messages.c.month == month, messages.c.state == SENDING
+        )
+        with self.engine.connect() as c:
+            rows = list(c.execute(q))
+        recovered = 0
+        for key, claimed_by, updated_at in rows:
+            host, _, pid = (claimed_by or "").rpartition(":")
+            if host == here and pid.isdigit():
+                gone = not _pid_alive(int(pid))
+            else:
+                stamp = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
+                gone = stamp.timestamp() < cutoff
+            if not gone:
+                continue
+            with self.engine.begin() as c:
+                done = c.execute(
+                    update(messages)
+                    .where(messages.c.idempotency_key == key, messages.c.state == SENDING)
+                    .values(
+                        state=UNKNOWN,
+                        updated_at=_now(),
+                        error=f"the process sending it ({claimed_by or 'unrecorded'}) ended before recording "
+                        "the outcome; ask the recipient, then `examdesk resend --message` if it never arrived",
+                    )
+                )
+            recovered += done.rowcount
+        return recovered
+
+    def find_messages(self, key_prefix: str) -> list[dict]:
+        q = select(messages).where(messages.c.idempotency_key.startswith(key_prefix, autoescape=True))
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q.limit(2))]
+
+    def release_for_resend(self, key: str) -> None:
+        """A coordinator's decision to send a message again: it becomes claimable (failed)."""
+        with self.engine.begin() as c:
+            c.execute(
+                update(messages)
+                .where(messages.c.idempotency_key == key)
+                .values(state=FAILED, updated_at=_now(), error="resend requested by the coordinator")
+            )
+
+    def months_with(self, school_year: str, states: tuple[str, ...]) -> list[str]:
+        q = (
+            select(messages.c.month)
+            .where(messages.c.school_year == school_year, messages.c.state.in_(states))
+            .distinct()
+            .order_by(messages.c.month)
+        )
+        with self.engine.connect() as c:
+            return list(c.execute(q).scalars())
 
     def message_state(self, key: str) -> str | None:
         with self.engine.connect() as c:

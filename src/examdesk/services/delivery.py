@@ -160,6 +160,9 @@ def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> Deli
     result.transport = transport.name
     domain = mail.sender.split("@", 1)[1]
     throttle = Throttle(mail.max_per_minute)
+    result.states["recovered_unknown"] = ledger.recover_abandoned(
+        plan.school_year, plan.month.key, mail.abandoned_after_minutes
+    )
     try:
         connection_error: DeliveryError | None = None
         opened = False

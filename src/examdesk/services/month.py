@@ -262,6 +262,7 @@ def month_summary(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult
         "messages_failed": delivery.states[FAILED],
         "messages_failed_permanent": delivery.states[FAILED_PERMANENT],
         "messages_unknown": delivery.states[UNKNOWN],
+        "messages_recovered_unknown": delivery.states["recovered_unknown"],
         "messages_skipped": delivery.states["skipped"],
         "transport": delivery.transport or plan.app.settings.mail.transport,
         "results_received": min((r.received_date for r in plan.data.results), default=None),
