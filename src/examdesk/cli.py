@@ -136,8 +136,10 @@ def run_month_flow(application, target, *, resend: bool = False, today: date | N
             "the input data cannot be used; nothing was generated or sent:\n"
             + "\n".join(f"  - {p}" for p in exc.problems)
         )
-    except (RenderingFailed, ConfigError, ChecklistError, CalendarError, FileNotFoundError, ValueError) as exc:
+    except (RenderingFailed, ConfigError, ChecklistError, CalendarError) as exc:
         _fail(f"{exc}\nnothing was sent.")
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        _fail(f"{exc}\nthe run stopped; `examdesk outbox` shows what was sent before it did.")
     _print_problems(Path(summary["validation_report"]))
     _print_summary(summary)
     return summary

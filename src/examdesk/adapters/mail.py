@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import mimetypes
-import os
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 import yagmail
+
+from .files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,7 @@ class OutboxTransport:
     def send(self, message: EmailMessage, envelope_to: str) -> None:
         key = message["X-Examdesk-Key"]
         final = self.directory / f"{key}.eml"
-        tmp = final.with_suffix(".eml.tmp")
-        tmp.write_bytes(bytes(message))
-        os.replace(tmp, final)
+        write_atomic(final, bytes(message))
         index = self.directory / "index.csv"
         new = not index.exists()
         with index.open("a", newline="", encoding="utf-8") as fh:

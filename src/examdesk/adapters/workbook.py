@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from .files import write_atomic
 
 FILLS = {
     "done": "C6EFCE",
@@ -136,9 +137,9 @@ def write_tracker(path: Path, checklist_rows: Iterable[dict], delivery_rows: Ite
         {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at": 22, "Message-ID": 40, "Error": 40},
     )
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp.xlsx")
-    wb.save(tmp)
-    os.replace(tmp, path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())
     return path
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..adapters.files import write_atomic
 from ..adapters.ledger import FAILED, FAILED_PERMANENT, SENT, UNKNOWN
 from ..domain.calendar import Month, parse_month
 from ..domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
@@ -242,7 +243,7 @@ def finish_month(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult)
     finally:
         ledger.dispose()
     summary["tracker"] = str(write_tracker(plan.app, plan.today, plan.data))
-    (plan.run_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    write_atomic(plan.run_dir / "summary.json", json.dumps(summary, indent=2, default=str).encode())
     return summary
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..adapters.docx import TemplateRenderError
+from ..adapters.files import write_atomic
 from ..adapters.pdfforms import FormError, read_values
 from ..adapters.workbook import WORKBOOKS
 from ..domain.documents import RenderJob, document_id
@@ -64,7 +65,7 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         content = render_one(plan, job)
         path = folder / job.filename
-        path.write_bytes(content)
+        write_atomic(path, content)  # another run of the month may be reading it
         r = job.recipient
         rows.append(
             {
