@@ -167,7 +167,7 @@ def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> Deli
         connection_error: DeliveryError | None = None
         opened = False
         for rp in track(packets, f"sending {total} message(s) via {transport.name}", total=total):
-            ledger.ensure_message(
+            claimed = ledger.ensure_and_claim(
                 key=rp.key,
                 run_id=plan.run_id,
                 school_year=plan.school_year,
@@ -181,7 +181,7 @@ def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> Deli
                 message_id=f"{rp.key}@{domain}",
                 doc_keys=rp.packet.doc_tasks,
             )
-            if not ledger.claim(rp.key):
+            if not claimed:
                 result.states["skipped"] += 1  # sent already, or another run holds it
                 continue
             if connection_error is not None:  # the server is unreachable: do not knock again per message
