@@ -20,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 import yagmail
 
@@ -86,14 +86,14 @@ def examdesk_loop(port: int, count: int, attachment: Path, workdir: Path) -> flo
     from examdesk.domain.calendar import parse_month
     from examdesk.domain.documents import Packet, Recipient
     from examdesk.services.bootstrap import App
-    from examdesk.services.delivery import ReadyPacket, deliver
+    from examdesk.services.delivery import DeliveryRun, ReadyPacket, deliver
 
     app = App.load(REPO / "config" / "district.yaml", "2026-27")
     month = parse_month("2027-02", None)
     ledger = app.ledger()
     run_id = ledger.start_run("2026-27", month.key)
     ledger.dispose()
-    plan = SimpleNamespace(app=app, run_id=run_id, school_year="2026-27", month=month, generation=0)
+    plan = DeliveryRun(app, run_id, "2026-27", month, date(2027, 2, 1))
     packets = []
     for i in range(count):
         recipient = Recipient(key=f"staff:B{i:05d}", name=f"Person {i}", email=f"person{i}@example.org")

@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
 from examdesk.domain.calendar import parse_month
-from examdesk.services import delivery, rendering
+from examdesk.services import delivery, rendering, returns
 from examdesk.services import month as svc
 from examdesk.services.bootstrap import App, local_today
 from examdesk.services.status import status_rows
@@ -35,6 +35,19 @@ def render_batch(plan: svc.MonthPlan, jobs: list) -> int:
 @task(name="assemble and deliver", **_private)
 def deliver_packets(plan: svc.MonthPlan) -> delivery.DeliveryResult:
     return delivery.deliver_month(plan)
+
+
+@task(name="send reminders", **_private)
+def remind(plan: svc.MonthPlan) -> dict:
+    """Overdue signed documents: one reminder per person and one digest per site coordinator,
+    never more than one per interval (the ledger knows when each was last sent)."""
+    result, reminders = returns.send_reminders(plan.app, plan.today)
+    return {
+        "reminders_sent": result.states["sent"],
+        "reminders_failed": result.states["failed"] + result.states["failed_permanent"],
+        "people_reminded": len(reminders.people),
+        "site_digests": len(reminders.sites),
+    }
 
 
 @task(name="record and report", **_private)
@@ -61,6 +74,11 @@ def publish(plan: svc.MonthPlan, summary: dict) -> None:
         key=artifact_key(plan.school_year, plan.month.key, "summary"),
         markdown="\n".join(lines),
         description="Month summary (counts only)",
+    )
+    create_table_artifact(
+        key=artifact_key(plan.school_year, plan.month.key, "returns"),
+        table=returns.returns_by_site(returns.return_rows(plan.app), plan.today),
+        description="Signed documents expected back, by site (counts only)",
     )
     rows = status_rows(plan.app, plan.today, plan.month, plan.data)
     create_table_artifact(
@@ -100,6 +118,7 @@ def month_flow(
         rendered += render_batch(plan, batch)
     outcome = deliver_packets(plan)
     summary = report(plan, rendered, outcome)
+    summary.update(remind(plan))
     publish(plan, summary)
     logger.info(
         "sent %d, failed %d, unknown %d, skipped %d",

@@ -162,6 +162,8 @@ def _print_summary(s: dict) -> None:
         ("messages skipped (sent before)", "messages_skipped"),
     ]:
         t.add_row(label, str(s[key]))
+    if "reminders_sent" in s:
+        t.add_row("reminders sent (overdue signed documents)", str(s["reminders_sent"]))
     t.add_row("transport", s["transport"])
     out.print(t)
     if not s["documents_rendered"] and not s["messages_sent"] and s["documents_already_sent"]:
@@ -196,12 +198,38 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
     raise typer.Exit(1 if report.problems else 0)
 
 
+def _site_status(application, site: str, day: date) -> None:
+    from .services.returns import return_rows, returns_by_site
+    from .services.status import return_status
+
+    known = {s.id for s in application.settings.sites}
+    if site not in known:
+        _fail(f"unknown site {site!r}; the district's sites are {', '.join(sorted(known))}")
+    rows = [r for r in return_rows(application) if r.site_id == site]
+    summary = next((s for s in returns_by_site(rows, day) if s["site"] == site), None)
+    name = next(s.name for s in application.settings.sites if s.id == site)
+    out.print(f"[bold]{name}[/] ({site}), as of {day}")
+    if summary is None:
+        out.print("no signed documents expected back from this site yet")
+        return
+    out.print(", ".join(f"{summary[k]} {k}" for k in ("expected", "received", "incomplete", "outstanding", "overdue")))
+    t = Table("person", "email", "task", "document", "due", "status")
+    for r in sorted(rows, key=lambda r: (return_status(r, day) != "overdue", r.name, r.due)):
+        state = return_status(r, day)
+        style = {"overdue": "bold red", "complete": "green", "incomplete": "yellow"}.get(state, "")
+        t.add_row(r.name, r.email, r.task_id, r.title, r.due.isoformat(), f"[{style}]{state}[/]" if style else state)
+    out.print(t)
+
+
 @app.command()
 def status(
     month: Annotated[str | None, typer.Argument(help="Only this month (september, sep, 2026-09).")] = None,
     year: YearOpt = None,
     config: ConfigOpt = None,
     today: TodayOpt = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="One site: its signed documents expected back, person by person.")
+    ] = None,
 ) -> None:
     """Show the checklist with due dates, status (pending / done / overdue) and delivery counts."""
     from .services.bootstrap import local_today
@@ -209,6 +237,9 @@ def status(
 
     application = _load(config, year)
     day = today.date() if today else local_today(application.settings)
+    if site is not None:
+        _site_status(application, site, day)
+        return
     target = None
     if month:
         try:
@@ -380,11 +411,12 @@ def templates_check(
         raise typer.Exit(1)
 
 
-from .cli_delivery import outbox, resend  # noqa: E402  (they import this module's helpers when run)
+from .cli_delivery import outbox, remind, resend  # noqa: E402  (they import this module's helpers when run)
 from .cli_forms import ack_app, forms_app  # noqa: E402
 
 app.command()(outbox)
 app.command()(resend)
+app.command()(remind)
 app.add_typer(forms_app, name="forms")
 app.add_typer(ack_app, name="ack")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -126,4 +127,48 @@ def resend(
             worst, summary["messages_failed"] + summary["messages_failed_permanent"] + summary["messages_unknown"]
         )
     if worst:
+        raise typer.Exit(1)
+
+
+def remind(
+    today: Annotated[
+        datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list who would be reminded.")] = False,
+    config: ConfigOpt = None,
+    year: YearOpt = None,
+) -> None:
+    """Remind everyone whose signed document is overdue (one message each, the documents attached
+    again) and send each site coordinator a digest of their outstanding staff; at most once per
+    tracking.reminder_interval_days. Each month run does the same."""
+    from .cli import _load, out
+    from .services.bootstrap import local_today
+    from .services.returns import plan_reminders, return_rows, send_reminders
+
+    application = _load(config, year)
+    day = today.date() if today else local_today(application.settings)
+    if dry_run:
+        ledger = application.ledger()
+        try:
+            last_person = ledger.last_sent(application.school_year.label, "reminder")
+            last_site = ledger.last_sent(application.school_year.label, "site_digest")
+        finally:
+            ledger.dispose()
+        interval = application.settings.tracking.reminder_interval_days
+        plan = plan_reminders(return_rows(application), day, interval, last_person, last_site)
+    else:
+        result, plan = send_reminders(application, day)
+    for rows in plan.people.values():
+        out.print(f"{rows[0].name} <{rows[0].email}>: {len(rows)} overdue", highlight=False)
+    for site, rows in sorted(plan.sites.items()):
+        out.print(f"site {site}: digest of {len(rows)} overdue document(s) to its coordinator", highlight=False)
+    if dry_run:
+        out.print(f"would remind {len(plan.people)} person(s) and {len(plan.sites)} site coordinator(s)")
+        return
+    out.print(
+        f"as of {day}: {result.states['sent']} reminder message(s) sent, "
+        f"{result.states['failed'] + result.states['failed_permanent']} failed, "
+        f"{result.states['skipped']} already sent today"
+    )
+    if result.states["failed"] or result.states["failed_permanent"]:
         raise typer.Exit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -147,16 +148,21 @@ def ack_import(
 def ack_list(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+    today: Annotated[
+        datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date.")
+    ] = None,
     incomplete: Annotated[bool, typer.Option("--incomplete", help="List the incomplete returns too.")] = False,
 ) -> None:
-    """Per task: forms sent to be signed, complete and incomplete returns, still outstanding."""
+    """Per task: documents sent to be signed, complete and incomplete returns, outstanding, overdue."""
     from .cli import _load, out
     from .services.acks import return_counts
+    from .services.bootstrap import local_today
 
     application = _load(config, year)
-    t = _table("task", "form", "sent", "complete", "incomplete", "outstanding")
-    for row in return_counts(application):
-        t.add_row(*(str(row[k]) for k in ("task_id", "form", "sent", "complete", "incomplete", "outstanding")))
+    day = today.date() if today else local_today(application.settings)
+    t = _table("task", "sent", "complete", "incomplete", "outstanding", "overdue", title=f"returns as of {day}")
+    for row in return_counts(application, day):
+        t.add_row(*(str(row[k]) for k in ("task_id", "sent", "complete", "incomplete", "outstanding", "overdue")))
     out.print(t)
     if incomplete:
         ledger = application.ledger()
@@ -168,3 +174,56 @@ def ack_list(
             out.print(
                 f"incomplete: {a['person_name']} <{a['person_email']}> ({a['task_id']}): {a['note']}", soft_wrap=True
             )
+
+
+@ack_app.command("mark")
+def ack_mark(
+    task: Annotated[str, typer.Argument(help="The task whose document came back, e.g. parcc-before-14.")],
+    email: Annotated[str, typer.Argument(help="The person's email address.")],
+    status: Annotated[str, typer.Option(help="complete or incomplete.")] = "complete",
+    note: Annotated[str, typer.Option(help="Why, for the record.")] = "",
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+) -> None:
+    """Record by hand that a person's signed document came back (a paper copy handed in, say)."""
+    from .cli import _fail, _load, out
+    from .services.acks import mark_return
+
+    if status not in ("complete", "incomplete"):
+        _fail(f"status {status!r}: use complete or incomplete")
+    application = _load(config, year)
+    try:
+        n = mark_return(application, task, email, status, note)
+    except LookupError as exc:
+        _fail(str(exc))
+    out.print(f"{n} document(s) of {task} recorded {status} for {email}")
+
+
+@ack_app.command("import-sheet")
+def ack_import_sheet(
+    sheet: Annotated[Path, typer.Argument(help="CSV or XLSX with email and status columns (name optional).")],
+    task: Annotated[
+        str | None, typer.Option(help="Only documents of this task (default: any that must come back).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+) -> None:
+    """Import a status export (e.g. a security forms status report): signed/complete rows are
+    recorded as returned; unknown statuses or people are reported by row, the rest recorded."""
+    from .adapters.tables import TableReadError
+    from .cli import _fail, _load, err, out
+    from .services.acks import import_sheet
+
+    application = _load(config, year)
+    try:
+        result = import_sheet(application, sheet, task)
+    except TableReadError as exc:
+        _fail(str(exc))
+    for problem in result.problems:
+        err.print(f"[yellow]problem:[/] {problem}", highlight=False, soft_wrap=True, markup=False)
+    out.print(
+        f"recorded {result.recorded['complete']} complete, {result.recorded['incomplete']} incomplete; "
+        f"{result.left_open} row(s) still open; {len(result.problems)} problem(s)"
+    )
+    if result.problems:
+        raise typer.Exit(1)

@@ -179,6 +179,11 @@ class FormSettings(_Strict):
     state: str = "CA"  # written in the forms' State field
 
 
+class TrackingSettings(_Strict):
+    return_working_days: int = Field(5, ge=1, le=60)  # a signed copy is never due sooner than this after sending
+    reminder_interval_days: int = Field(7, ge=1, le=90)  # at most one reminder per person in this many days
+
+
 class LedgerSettings(_Strict):
     url: str | None = None  # default: SQLite file under the output folder
 
@@ -197,6 +202,7 @@ class Settings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     letters: LetterSettings = Field(default_factory=LetterSettings)
     forms: FormSettings = Field(default_factory=FormSettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
 
     # set by load_settings, not by the file

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, inspect, text
 from examdesk.adapters import ledger as ledger_module
 from examdesk.adapters.ledger import MIGRATIONS, Ledger
 
+HEAD = "0003"
+
 
 def old_ledger(url: str) -> None:
     """A ledger as examdesk made it before migrations: the first schema, no alembic_version table."""
@@ -43,7 +45,7 @@ def test_an_old_ledger_is_upgraded_in_place_and_keeps_its_data(ledger_url, tmp_p
         columns = {c["name"] for c in inspect(ledger.engine).get_columns("messages")}
         assert "claimed_by" in columns
         with ledger.engine.connect() as c:
-            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
             assert c.execute(text("SELECT count(*) FROM runs")).scalar_one() == 1
         run_id = ledger.start_run("2026-27", "2027-03")
         ledger.finish_run(run_id, "completed_with_failures", {})  # did not fit the old column on PostgreSQL
@@ -64,5 +66,5 @@ def test_processes_opening_a_new_ledger_at_once_take_turns(ledger_url, tmp_path,
         assert all(pool.map(open_it, range(4)))
     engine = create_engine(url)
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
     engine.dispose()

@@ -13,7 +13,7 @@ import os
 import socket
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -87,6 +87,8 @@ documents = Table(
     Column("path", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("return_due", Date),  # the document must come back signed by then
+    Column("site_id", String(20)),
 )
 
 messages = Table(
@@ -112,6 +114,7 @@ messages = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     Column("claimed_by", String(120)),  # host:pid of the process that claimed it
+    Column("as_of", Date),  # the day the run acted as of (its --today)
     Index("ix_messages_year_state", "school_year", "state"),
 )
 
@@ -351,6 +354,44 @@ class Ledger:
         with self.engine.connect() as c:
             return list({r.doc_key: dict(r._mapping) for r in c.execute(q)}.values())
 
+    def expected_returns(self, school_year: str) -> list[dict]:
+        """Documents that must come back, one row per document (its latest rendering), with the
+        acknowledgement recorded for it, if any, and whether its message went out."""
+        q = (
+            select(
+                documents.c.doc_key,
+                documents.c.task_id,
+                documents.c.family,
+                documents.c.title,
+                documents.c.filename,
+                documents.c.path,
+                documents.c.recipient_key,
+                documents.c.recipient_email,
+                documents.c.recipient_name,
+                documents.c.site_id,
+                documents.c.return_due,
+                runs.c.month,
+            )
+            .join(runs, runs.c.id == documents.c.run_id)
+            .where(runs.c.school_year == school_year, documents.c.return_due.is_not(None))
+            .order_by(documents.c.id)
+        )
+        sent = (
+            select(message_documents.c.doc_key)
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(messages.c.school_year == school_year, messages.c.state.in_((SENT, UNKNOWN)))
+        )
+        with self.engine.connect() as c:
+            rows = {r.doc_key: dict(r._mapping) for r in c.execute(q)}
+            delivered = set(c.execute(sent).scalars())
+        acks = {a["doc_key"]: a for a in self.acknowledgements(school_year)}
+        for key, row in rows.items():
+            row["delivered"] = key in delivered
+            ack = acks.get(key)
+            row["status"] = ack["status"] if ack else "outstanding"
+            row["ack"] = ack
+        return list(rows.values())
+
     # ---- acknowledgements (returned forms) --------------------------------------------------
     def record_acknowledgement(self, row: dict) -> None:
         """One acknowledgement per document: a later return of the same document replaces it."""
@@ -445,6 +486,20 @@ class Ledger:
                 )
             recovered += done.rowcount
         return recovered
+
+    def last_sent(self, school_year: str, kind: str) -> dict[str, date]:
+        """recipient key -> the day (as the run saw it) a message of this kind last went out, or may have."""
+        q = (
+            select(messages.c.recipient_key, func.max(messages.c.as_of))
+            .where(
+                messages.c.school_year == school_year,
+                messages.c.kind == kind,
+                messages.c.state.in_(DELIVERED_STATES),
+            )
+            .group_by(messages.c.recipient_key)
+        )
+        with self.engine.connect() as c:
+            return {k: d for k, d in c.execute(q) if d is not None}
 
     def find_messages(self, key_prefix: str) -> list[dict]:
         q = select(messages).where(messages.c.idempotency_key.startswith(key_prefix, autoescape=True))

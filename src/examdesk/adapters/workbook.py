@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,7 +22,20 @@ FILLS = {
     "pending": "FFEB9C",
     "sending": "FFEB9C",
     "unknown": "F8CBAD",
+    "failed_permanent": "FF9999",
+    "complete": "C6EFCE",
+    "incomplete": "FFEB9C",
+    "outstanding": "FFEB9C",
 }
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+    status_column: str  # its cells are coloured by value
+    widths: dict[str, int] = field(default_factory=dict)
 
 
 def _sheet(
@@ -60,7 +74,9 @@ def _cell(ws, value, **style) -> WriteOnlyCell:
     return cell
 
 
-def write_tracker(path: Path, checklist_rows: Iterable[dict], delivery_rows: Iterable[dict]) -> Path:
+def write_tracker(
+    path: Path, checklist_rows: Iterable[dict], delivery_rows: Iterable[dict], more: Sequence[SheetSpec] = ()
+) -> Path:
     wb = Workbook(write_only=True)
     ck_header = [
         "Task",
@@ -136,6 +152,8 @@ def write_tracker(path: Path, checklist_rows: Iterable[dict], delivery_rows: Ite
         "State",
         {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at": 22, "Message-ID": 40, "Error": 40},
     )
+    for spec in more:
+        _sheet(wb, spec.title, spec.header, spec.rows, spec.status_column, spec.widths)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     buffer = io.BytesIO()
     wb.save(buffer)

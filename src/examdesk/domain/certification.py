@@ -58,6 +58,7 @@ def post_test_certification_jobs(
                 recipient=staff_recipient(coordinator, site.id),
                 context=ctx,
                 format="pdf",
+                comes_back=True,
             )
         )
     return jobs

@@ -79,6 +79,7 @@ def chain_of_custody_jobs(
                 title=f"Chain-of-custody sheet {session.session_id} ({session.date.isoformat()})",
                 recipient=recipient,
                 context=ctx,
+                comes_back=True,
             )
         )
     return jobs

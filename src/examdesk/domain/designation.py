@@ -43,5 +43,6 @@ def designation_jobs(
             recipient=staff_recipient(superintendent),
             context=ctx,
             format="pdf",
+            comes_back=True,
         )
     ]

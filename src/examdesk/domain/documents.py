@@ -34,7 +34,8 @@ class RenderJob:
     context: dict = field(hash=False, compare=False)
     student_id: str | None = None
     note: str | None = None  # e.g. language fallback
-    format: str = "docx"  # docx (a Word template) | xlsx (a workbook builder)
+    format: str = "docx"  # docx (a Word template) | xlsx (a workbook builder) | pdf (a fillable form)
+    comes_back: bool = False  # the recipient must return it signed (tracked, reminded when overdue)
 
 
 @dataclass(frozen=True)

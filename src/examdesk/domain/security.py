@@ -106,6 +106,7 @@ def security_agreement_jobs(
                 recipient=recipient,
                 context=ctx,
                 format="pdf",
+                comes_back=True,
             )
         )
     for site_id, coordinator in sorted(coordinators.items()):

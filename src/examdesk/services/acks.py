@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from ..adapters.pdfforms import FormError, read_values
+from ..adapters.tables import TableReadError, read_table
 from ..domain.documents import document_id
 from ..domain.fieldmap import FieldMap, FieldMapError
 from .bootstrap import App
@@ -150,27 +152,110 @@ def import_returns(app: App, paths: Iterable[Path]) -> list[ReturnedForm]:
         ledger.dispose()
 
 
-def return_counts(app: App) -> list[dict]:
-    """Per task whose forms come back signed: sent, complete, incomplete, outstanding."""
-    returned_families = {n for n in app.forms.names() if app.forms.form(n)[0].comes_back}
+def return_counts(app: App, today: date) -> list[dict]:
+    """Per task whose documents come back signed: sent, complete, incomplete, outstanding, overdue."""
+    from .returns import return_rows
+
+    by_task: dict[str, Counter] = {}
+    for r in return_rows(app):
+        if not r.delivered:
+            continue
+        c = by_task.setdefault(r.task_id, Counter())
+        c["sent"] += 1
+        c[r.status] += 1
+        c["overdue"] += r.overdue(today)
+    keys = ("sent", "complete", "incomplete", "outstanding", "overdue")
+    return [{"task_id": t, **{k: c[k] for k in keys}} for t, c in sorted(by_task.items())]
+
+
+COMPLETE_WORDS = {"complete", "completed", "signed", "returned", "received", "done", "yes", "y", "true"}
+INCOMPLETE_WORDS = {"incomplete", "partial", "partially signed"}
+OPEN_WORDS = {"", "pending", "outstanding", "not signed", "unsigned", "not returned", "no", "n", "false"}
+
+
+def _expected(app: App, task_id: str | None) -> list[dict]:
     ledger = app.ledger()
     try:
-        sent = ledger.form_documents(app.school_year.label)
-        acks = {a["doc_key"]: a for a in ledger.acknowledgements(app.school_year.label)}
+        rows = ledger.expected_returns(app.school_year.label)
     finally:
         ledger.dispose()
-    by_task: dict[str, dict] = {}
-    for doc in sent:
-        if doc["family"] not in returned_families:
+    return [r for r in rows if task_id is None or r["task_id"] == task_id]
+
+
+def _record(app: App, rows: list[dict], status: str, source: str, note: str, name: str = "") -> None:
+    ledger = app.ledger()
+    try:
+        for r in rows:
+            ledger.record_acknowledgement(
+                {
+                    "school_year": app.school_year.label,
+                    "task_id": r["task_id"],
+                    "doc_key": r["doc_key"],
+                    "person_email": r["recipient_email"],
+                    "person_name": name or r["recipient_name"],
+                    "role": None,
+                    "status": status,
+                    "signed_on": None,
+                    "source": source,
+                    "note": note,
+                }
+            )
+    finally:
+        ledger.dispose()
+
+
+def mark_return(app: App, task_id: str, email: str, status: str, note: str = "") -> int:
+    """`examdesk ack mark`: a coordinator records by hand that someone's document came back."""
+    rows = [r for r in _expected(app, task_id) if r["recipient_email"].lower() == email.strip().lower()]
+    if not rows:
+        raise LookupError(f"no document of task {task_id} that must come back was sent to {email}")
+    _record(app, rows, status, "mark", note or "recorded by hand")
+    return len(rows)
+
+
+@dataclass
+class SheetResult:
+    recorded: Counter = field(default_factory=Counter)  # complete / incomplete
+    left_open: int = 0
+    problems: list[str] = field(default_factory=list)  # file, row, column, problem
+
+
+def import_sheet(app: App, path: Path, task_id: str | None = None) -> SheetResult:
+    """A status export (e.g. a security forms status report): one row per person with an email and
+    a status; names are optional. Unknown statuses and unknown people are reported by row."""
+    header, rows = read_table(path)
+    columns = {h.strip().lower(): h for h in header}
+    email_col = next((columns[c] for c in ("email", "e-mail", "email address") if c in columns), None)
+    status_col = columns.get("status")
+    name_col = columns.get("name")
+    missing = [n for n, c in (("email", email_col), ("status", status_col)) if c is None]
+    if missing:
+        raise TableReadError(f"{path.name}: missing column(s) {', '.join(missing)} (found: {', '.join(header)})")
+    expected = _expected(app, task_id)
+    by_email: dict[str, list[dict]] = {}
+    for r in expected:
+        by_email.setdefault(r["recipient_email"].lower(), []).append(r)
+    result = SheetResult()
+    for number, row in rows:
+        email = str(row.get(email_col) or "").strip()
+        word = str(row.get(status_col) or "").strip().lower()
+        if word in COMPLETE_WORDS:
+            status = "complete"
+        elif word in INCOMPLETE_WORDS:
+            status = "incomplete"
+        elif word in OPEN_WORDS:
+            result.left_open += 1
             continue
-        row = by_task.setdefault(
-            doc["task_id"],
-            {"task_id": doc["task_id"], "form": doc["family"], "sent": 0, "complete": 0, "incomplete": 0},
-        )
-        row["sent"] += 1
-        status = acks.get(doc["doc_key"], {}).get("status")
-        if status in ("complete", "incomplete"):
-            row[status] += 1
-    for row in by_task.values():
-        row["outstanding"] = row["sent"] - row["complete"] - row["incomplete"]
-    return sorted(by_task.values(), key=lambda r: r["task_id"])
+        else:
+            result.problems.append(f"{path.name}, row {number}, column {status_col!r}: unknown status {word!r}")
+            continue
+        docs = by_email.get(email.lower())
+        if not docs:
+            what = f"task {task_id}" if task_id else "any task"
+            where = f"{path.name}, row {number}, column {email_col!r}"
+            result.problems.append(f"{where}: no document of {what} to return was sent to {email!r}")
+            continue
+        name = str(row.get(name_col) or "").strip() if name_col else ""
+        _record(app, docs, status, "sheet", f"status {word!r} in {path.name}, row {number}", name)
+        result.recorded[status] += len(docs)
+    return result

@@ -6,18 +6,21 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters.ledger import FAILED, FAILED_PERMANENT, SENT, UNKNOWN
 from ..adapters.mail import Attachment, DeliveryError, OutgoingMail, compose
+from ..domain.calendar import Month
 from ..domain.documents import Packet, Recipient
 from ..domain.roles import role_title
 from ..progress import track
 from .emails import EmailTemplates
 
 if TYPE_CHECKING:
+    from .bootstrap import App
     from .month import MonthPlan
 
 
@@ -26,6 +29,17 @@ class DeliveryResult:
     states: Counter = field(default_factory=Counter)  # sent / failed / unknown / skipped
     transport: str = ""
     errors: list[str] = field(default_factory=list)  # no addresses, no names
+
+
+@dataclass
+class DeliveryRun:
+    """What the send loop needs to know about a run that is not a month run."""
+
+    app: App
+    run_id: int
+    school_year: str
+    month: Month
+    today: date
 
 
 @dataclass
@@ -145,7 +159,7 @@ def outcome_state(exc: DeliveryError) -> str:
     return FAILED if exc.temporary else FAILED_PERMANENT
 
 
-def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> DeliveryResult:
+def deliver(plan: MonthPlan | DeliveryRun, packets: Iterable[ReadyPacket], total: int) -> DeliveryResult:
     """Send each packet once: record it as pending, claim it, send it, record the outcome.
 
     Packets are consumed one at a time, so memory does not grow with the number of recipients.
@@ -180,6 +194,7 @@ def deliver(plan: MonthPlan, packets: Iterable[ReadyPacket], total: int) -> Deli
                 attachments=[n for n, _ in rp.attachments],
                 message_id=f"{rp.key}@{domain}",
                 doc_keys=rp.packet.doc_tasks,
+                as_of=plan.today,
             )
             if not claimed:
                 result.states["skipped"] += 1  # sent already, or another run holds it

@@ -50,6 +50,15 @@ class MonthPlan:
     def school_year(self) -> str:
         return self.app.school_year.label
 
+    def return_due(self, job: RenderJob) -> date | None:
+        """When a document that comes back is due: its task's due date, but never sooner than
+        tracking.return_working_days working days after it is sent."""
+        if not job.comes_back:
+            return None
+        earliest = self.app.calendar.add_working_days(self.today, self.app.settings.tracking.return_working_days)
+        due = next((pt.due.day for pt in self.planned if pt.task.id == job.task_id), None)
+        return max(due, earliest) if due else earliest
+
     def iter_jobs(self) -> Iterator[RenderJob]:
         """Every planned document, in task order, produced as it is consumed."""
         for task_id, out in self.sources:

@@ -81,6 +81,8 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
                 "language": job.language,
                 "path": str(path),
                 "sha256": hashlib.sha256(content).hexdigest(),
+                "return_due": plan.return_due(job),
+                "site_id": r.site_id,
             }
         )
     ledger = plan.app.ledger()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from ..adapters.workbook import SheetSpec
 from ..adapters.workbook import write_tracker as write_workbook
 from ..domain.calendar import Month
 from ..domain.checklist import ONGOING, PlannedTask, planned_year, tasks_for_month
@@ -96,7 +98,58 @@ def tracker_path(app: App) -> Path:
 
 
 def write_tracker(app: App, today: date, data: DistrictData | None = None) -> Path:
-    return write_workbook(tracker_path(app), status_rows(app, today, data=data), delivery_rows(app))
+    from .returns import return_rows, returns_by_site
+
+    returns = return_rows(app)
+    by_site = returns_by_site(returns, today)
+    more = [
+        SheetSpec(
+            "Returns by site",
+            ["Site", "Expected", "Received", "Incomplete", "Outstanding", "Overdue"],
+            (
+                [r["site"], r["expected"], r["received"], r["incomplete"], r["outstanding"], r["overdue"]]
+                for r in by_site
+            ),
+            "Site",
+        ),
+        SheetSpec(
+            "Returns",
+            ["Site", "Person", "Email", "Task", "Document", "Due", "Status"],
+            (
+                [r.site_id or "district", r.name, r.email, r.task_id, r.title, r.due, return_status(r, today)]
+                for r in sorted(returns, key=lambda r: (r.site_id or "", r.name, r.due))
+            ),
+            "Status",
+            {"Person": 28, "Email": 34, "Document": 50},
+        ),
+        SheetSpec(
+            "Recipients",
+            ["Recipient", "Email", *RECIPIENT_STATES],
+            recipient_rows(app),
+            "Recipient",
+            {"Recipient": 28, "Email": 34},
+        ),
+    ]
+    return write_workbook(tracker_path(app), status_rows(app, today, data=data), delivery_rows(app), more)
+
+
+RECIPIENT_STATES = ("sent", "failed", "failed_permanent", "unknown", "pending", "sending")
+
+
+def return_status(row, today: date) -> str:
+    return "overdue" if row.overdue(today) else row.status
+
+
+def recipient_rows(app: App) -> list[list]:
+    """One row per recipient: how many of their messages are in each state."""
+    counts: dict[tuple[str, str], Counter] = {}
+    ledger = app.ledger()
+    try:
+        for m in ledger.iter_messages(app.school_year.label):
+            counts.setdefault((m["recipient_name"] or "", m["recipient_email"]), Counter())[m["state"]] += 1
+    finally:
+        ledger.dispose()
+    return [[name, email, *(c[s] for s in RECIPIENT_STATES)] for (name, email), c in sorted(counts.items())]
 
 
 def mark_task(app: App, task_id: str, status: str, note: str = "") -> None:
