@@ -213,12 +213,15 @@ def _site_status(application, site: str, day: date) -> None:
         out.print("no signed documents expected back from this site yet")
         return
     out.print(", ".join(f"{summary[k]} {k}" for k in ("expected", "received", "incomplete", "outstanding", "overdue")))
-    t = Table("person", "email", "task", "document", "due", "status")
-    for r in sorted(rows, key=lambda r: (return_status(r, day) != "overdue", r.name, r.due)):
+    order = {"overdue": 0, "incomplete": 1, "outstanding": 2, "complete": 3}
+    for r in sorted(rows, key=lambda r: (order[return_status(r, day)], r.name, r.due)):
         state = return_status(r, day)
-        style = {"overdue": "bold red", "complete": "green", "incomplete": "yellow"}.get(state, "")
-        t.add_row(r.name, r.email, r.task_id, r.title, r.due.isoformat(), f"[{style}]{state}[/]" if style else state)
-    out.print(t)
+        style = {"overdue": "bold red", "complete": "green", "incomplete": "yellow"}.get(state, "default")
+        out.print(
+            f"[{style}]{state:<11}[/] {r.name} <{r.email}>  {r.task_id}: {r.title} (due {r.due.isoformat()})",
+            soft_wrap=True,
+            highlight=False,
+        )
 
 
 @app.command()

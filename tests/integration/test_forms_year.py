@@ -174,19 +174,19 @@ def test_security_agreement_forms_and_returned_copies(district, tmp_path):
     assert outcome["agreement_visitor.pdf"] == ("unmatched", "")
     assert outcome["notes.pdf"][0] == "unreadable"
 
-    counts = {r["task_id"]: r for r in return_counts(app)}
+    counts = {r["task_id"]: r for r in return_counts(app, date(2027, 3, 20))}
     assert counts["parcc-before-14"] == {
         "task_id": "parcc-before-14",
-        "form": "security_agreement",
         "sent": len(signers),
         "complete": 3,
         "incomplete": 1,
         "outstanding": len(signers) - 4,
+        "overdue": 0,
     }
     assert counts["parcc-after-08"]["complete"] == 1
 
     # importing the same copies again records nothing twice
     import_returns(app, [returned])
-    assert {r["task_id"]: r for r in return_counts(app)} == counts
+    assert {r["task_id"]: r for r in return_counts(app, date(2027, 3, 20))} == counts
     result = CliRunner().invoke(cli, ["ack", "list", "--config", str(district), "--incomplete"])
     assert result.exit_code == 0 and "missing: date, the agreement box" in result.output
