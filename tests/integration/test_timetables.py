@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from docx import Document
+from icalendar import Calendar
 
 from examdesk.settings import load_settings
 from helpers import attachments, docx_text, read_outbox, run_month
@@ -33,11 +34,13 @@ def test_timetables_extra_time_and_clashes(district, tmp_path):
     students = {s["student_id"]: s for s in rows(data / "students.csv")}
     entries = rows(data / "entries.csv")
     settings = load_settings(district)
-    timetables, clash_reports, duty = {}, [], {}
+    timetables, clash_reports, duty, invites = {}, [], {}, {}
     for msg in read_outbox(settings.output_dir, "2027-03"):
         for filename, content in attachments(msg):
             if filename.startswith("timetable_"):
                 timetables[filename.removesuffix(".docx").split("_")[1]] = content
+            elif filename.startswith("exams_") and filename.endswith(".ics"):
+                invites[filename.removesuffix(".ics").split("_")[1]] = content
             elif filename.startswith("clash-report_"):
                 clash_reports.append(docx_text(content))
             elif filename.startswith("duty-timetable_"):
@@ -59,6 +62,13 @@ def test_timetables_extra_time_and_clashes(district, tmp_path):
             end = start + (datetime.strptime(s["end_time"], "%H:%M") - start) * (1 + pct / 100)
             assert got[s["test_code"]][4] == s["start_time"]
             assert got[s["test_code"]][5] == end.strftime("%H:%M"), (sid, s["test_code"], pct)
+        calendar = Calendar.from_ical(invites[sid])
+        events = {str(e["summary"]).split(":")[0]: e for e in calendar.walk("VEVENT")}
+        assert sorted(events) == sorted(s["test_code"] for s in mine)
+        for code, event in events.items():
+            assert event.decoded("dtstart").strftime("%H:%M") == got[code][4]
+            assert event.decoded("dtend").strftime("%H:%M") == got[code][5]  # extra time included
+            assert event["dtstart"].params["TZID"] == "America/Los_Angeles"
         flagged = [code for code, cells in got.items() if cells[8].startswith("CLASH")]
         assert flagged == (["CSA"] if sid in csa_takers else [])
     assert with_extra > 5

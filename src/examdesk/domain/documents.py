@@ -34,7 +34,7 @@ class RenderJob:
     context: dict = field(hash=False, compare=False)
     student_id: str | None = None
     note: str | None = None  # e.g. language fallback
-    format: str = "docx"  # docx (a Word template) | xlsx (a workbook builder) | pdf (a fillable form)
+    format: str = "docx"  # docx (Word template) | xlsx (workbook builder) | pdf (fillable form) | ics (calendar)
     comes_back: bool = False  # the recipient must return it signed (tracked, reminded when overdue)
 
 
@@ -76,6 +76,23 @@ class Packet:
     def doc_tasks(self) -> list[tuple[str, str]]:
         """(doc_key, task_id) of every document or digest line in the packet."""
         return list(zip(self.doc_keys, self.doc_task_ids, strict=True))
+
+
+def split_by_size(sizes: list[int], limit: int) -> list[list[int]]:
+    """Indexes of documents grouped into parts of at most ``limit`` bytes each, in order; a
+    document bigger than the limit travels alone."""
+    parts: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for i, size in enumerate(sizes):
+        if current and total + size > limit:
+            parts.append(current)
+            current, total = [], 0
+        current.append(i)
+        total += size
+    if current:
+        parts.append(current)
+    return parts
 
 
 def staff_recipient(person, site_id: str | None = None) -> Recipient:

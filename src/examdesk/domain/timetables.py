@@ -171,6 +171,31 @@ def candidate_timetable_jobs(
                 student_id=student.student_id,
             )
         )
+        events = [
+            {
+                "uid": f"{school_year}-{x.session.session_id}-{student.student_id}@examdesk",
+                "start": x.start.isoformat(),
+                "end": x.end.isoformat(),
+                "summary": f"{x.session.test_code}: {x.session.test_name}",
+                "location": f"{data.sites[student.site_id].name}, room {x.session.room}, seat {x.seat}",
+            }
+            for x in sittings
+        ]
+        jobs.append(
+            RenderJob(
+                doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{recipient.key}/ics",
+                task_id=task_id,
+                family="candidate_timetable",
+                template="calendar",
+                language="en",
+                filename=safe_filename(f"exams_{student.student_id}") + ".ics",
+                title="The exams above, for your calendar (.ics)",
+                recipient=recipient,
+                context={"events": events, "name": f"Exams: {student.first_name}"},
+                student_id=student.student_id,
+                format="ics",
+            )
+        )
     return jobs
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..adapters.ledger import FAILED, FAILED_PERMANENT, SENT, UNKNOWN
 from ..adapters.mail import Attachment, DeliveryError, OutgoingMail, compose
 from ..domain.calendar import Month
-from ..domain.documents import Packet, Recipient
+from ..domain.documents import Packet, Recipient, split_by_size
 from ..domain.roles import role_title
 from ..progress import track
 from .emails import EmailTemplates
@@ -49,6 +49,7 @@ class ReadyPacket:
     subject: str
     body: str
     attachments: list[tuple[str, Path]]  # (filename, path): read at send time
+    html: str | None = None
 
 
 def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
@@ -64,17 +65,29 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         "school_year": plan.school_year,
     }
 
-    def ready(packet: Packet, docs: list) -> ReadyPacket:
+    limit = int(plan.app.settings.mail.max_message_mb * 1_000_000)
+
+    def ready(packet: Packet, docs: list, part: tuple[int, int] = (1, 1)) -> ReadyPacket:
         r = packet.recipient
-        ctx = dict(base, recipient={"name": r.name, "email": r.email})
+        ctx = dict(base, recipient={"name": r.name, "email": r.email}, part={"number": part[0], "of": part[1]})
         if packet.kind == "digest":
             ctx.update(items=packet.digest, role_title=role_title(r.role))
-            subject, body = templates.render("digest", r.language, ctx)
+            subject, body, html = templates.render("digest", r.language, ctx)
         else:
             ctx["documents"] = [{"title": d["title"], "filename": d["filename"]} for d in docs]
-            subject, body = templates.render("packet", r.language, ctx)
+            subject, body, html = templates.render("packet", r.language, ctx)
+        if part[1] > 1:
+            subject = f"{subject} ({part[0]}/{part[1]})"
         key = packet.idempotency_key(plan.school_year, plan.month.key, plan.generation)
-        return ReadyPacket(packet, key, subject, body, [(d["filename"], Path(d["path"])) for d in docs])
+        return ReadyPacket(packet, key, subject, body, [(d["filename"], Path(d["path"])) for d in docs], html)
+
+    def packets_for(docs: list) -> Iterator[ReadyPacket]:
+        """One message, or numbered parts when the attachments would make it too big."""
+        sizes = [encoded_size(Path(d["path"])) for d in docs]
+        parts = split_by_size(sizes, limit)
+        for number, indexes in enumerate(parts, start=1):
+            chosen = [docs[i] for i in indexes]
+            yield ready(_documents_packet(chosen), chosen, (number, len(parts)))
 
     ledger = plan.app.ledger()
     try:
@@ -84,15 +97,20 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
                 current[0]["recipient_email"],
                 current[0]["recipient_key"],
             ):
-                yield ready(_documents_packet(current), current)
+                yield from packets_for(current)
                 current = []
             current.append(dict(row))
         if current:
-            yield ready(_documents_packet(current), current)
+            yield from packets_for(current)
     finally:
         ledger.dispose()
     for packet in plan.digests:
         yield ready(packet, [])
+
+
+def encoded_size(path: Path) -> int:
+    """Bytes an attachment takes in the message (base64: 4 for every 3, plus line breaks)."""
+    return path.stat().st_size * 4 // 3 * 78 // 76 + 300 if path.is_file() else 0
 
 
 def _documents_packet(rows: list[dict]) -> Packet:
@@ -214,7 +232,7 @@ def deliver(plan: MonthPlan | DeliveryRun, packets: Iterable[ReadyPacket], total
                         to_email=rp.packet.recipient.email,
                         subject=rp.subject,
                         text=rp.body,
-                        html=None,
+                        html=rp.html,
                         message_id=f"{rp.key}@{domain}",
                         idempotency_key=rp.key,
                         attachments=tuple(Attachment(name, path.read_bytes()) for name, path in rp.attachments),

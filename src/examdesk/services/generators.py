@@ -160,8 +160,13 @@ def candidate_timetable(inp: GeneratorInput) -> GeneratorOutput:
         fmt=inp.date_formatter("en"),
         available=inp.languages("candidate_timetable"),
     )
+    timetables = sum(1 for j in jobs if j.format == "docx")
     return GeneratorOutput(
-        jobs, [f"{inp.task.id}: {len(jobs)} candidate timetable(s), {len(clashes)} clash(es) flagged"]
+        jobs,
+        [
+            f"{inp.task.id}: {timetables} candidate timetable(s) with calendar invitations, "
+            f"{len(clashes)} clash(es) flagged"
+        ],
     )
 
 

@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..adapters.docx import TemplateRenderError
 from ..adapters.files import write_atomic
+from ..adapters.invites import calendar_file
 from ..adapters.pdfforms import FormError, read_values
 from ..adapters.workbook import WORKBOOKS
 from ..domain.documents import RenderJob, document_id
@@ -94,6 +95,9 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
 
 
 def render_one(plan: MonthPlan, job: RenderJob) -> bytes:
+    if job.format == "ics":
+        zone = plan.app.settings.organisation.time_zone
+        return calendar_file(job.context["events"], zone, job.context["name"])
     if job.format == "pdf":
         try:
             content = plan.app.forms.render(job.template, job.context, document_id(job.doc_key), f"task {job.task_id}")

@@ -140,7 +140,7 @@ def send_reminders(app: App, today: date) -> tuple[DeliveryResult, ReminderPlan]
         first = overdue[0]
         recipient = Recipient(key=recipient_key, name=first.name, email=first.email, site_id=first.site_id)
         ctx = dict(base, recipient={"name": first.name}, items=[_item(r) for r in overdue])
-        subject, body = templates.render("reminder", "en", ctx)
+        subject, body, html = templates.render("reminder", "en", ctx)
         packet = Packet(
             recipient,
             "reminder",
@@ -149,7 +149,7 @@ def send_reminders(app: App, today: date) -> tuple[DeliveryResult, ReminderPlan]
         )
         attachments = [(r.filename, Path(r.path)) for r in overdue if Path(r.path).is_file()]
         key = reminder_key(school_year, "reminder", recipient_key, today)
-        packets.append(ReadyPacket(packet, key, subject, body, attachments))
+        packets.append(ReadyPacket(packet, key, subject, body, attachments, html))
     coordinators = {r.site_id: r for r in _site_coordinators(app) if r.site_id}
     for site_id, outstanding in sorted(plan.sites.items()):
         coordinator = coordinators.get(site_id)
@@ -161,7 +161,7 @@ def send_reminders(app: App, today: date) -> tuple[DeliveryResult, ReminderPlan]
             site={"id": site_id, "name": _site_name(app, site_id)},
             items=[dict(_item(r), person=r.name, email=r.email) for r in outstanding],
         )
-        subject, body = templates.render("reminder_digest", "en", ctx)
+        subject, body, html = templates.render("reminder_digest", "en", ctx)
         site_recipient = Recipient(
             key=f"site:{site_id}", name=coordinator.name, email=coordinator.email, site_id=site_id
         )  # filed under the site: a new coordinator does not restart the interval
@@ -172,7 +172,7 @@ def send_reminders(app: App, today: date) -> tuple[DeliveryResult, ReminderPlan]
             doc_task_ids=[REMINDER_TASK],
         )
         key = reminder_key(school_year, "site_digest", site_recipient.key, today)
-        packets.append(ReadyPacket(packet, key, subject, body, []))
+        packets.append(ReadyPacket(packet, key, subject, body, [], html))
     ledger = app.ledger()
     try:
         run_id = ledger.start_run(school_year, month.key)
