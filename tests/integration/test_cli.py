@@ -100,7 +100,7 @@ def test_console_script_runs_a_month_with_no_servers(district, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(tracker)
-    assert wb.sheetnames == ["Checklist", "Deliveries"]
+    assert wb.sheetnames == ["Checklist", "Deliveries", "Returns by site", "Returns", "Recipients"]
     ws = wb["Checklist"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     ids = [c.value for c in ws["A"][1:]]
