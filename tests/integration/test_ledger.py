@@ -1,10 +1,11 @@
-"""The SQLite ledger: documents come back recipient by recipient, page by page, none lost or repeated."""
+"""The ledger (SQLite and PostgreSQL): documents come back recipient by recipient, page by page,
+none lost or repeated."""
 
 from examdesk.adapters.ledger import Ledger
 
 
-def test_run_documents_pages_through_every_document_in_recipient_order(tmp_path):
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+def test_run_documents_pages_through_every_document_in_recipient_order(tmp_path, ledger_url):
+    ledger = Ledger(ledger_url or f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
     try:
         run_id = ledger.start_run("2026-27", "2027-06")
         rows = [

@@ -96,7 +96,9 @@ def read_return(
     result = ReturnedForm(path, "", form=form_name, person=name)
     if doc is None:
         result.outcome, result.match = "unmatched", ""
-        result.message = "no document id, and no form of this kind was sent to this name or email"
+        given = values.get(field_map.document_id or "", "").strip()
+        why = f"document id {given} matches nothing sent this school year" if given else "no document id"
+        result.message = f"{why}, and no form of this kind was sent to this name or email"
         return result, None
     signed = parse_signed_date(values.get(r.signed_date, ""), day_first) if r.signed_date else None
     if not name:
