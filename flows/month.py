@@ -41,7 +41,7 @@ def deliver_packets(plan: svc.MonthPlan) -> delivery.DeliveryResult:
 def remind(plan: svc.MonthPlan) -> dict:
     """Overdue signed documents: one reminder per person and one digest per site coordinator,
     never more than one per interval (the ledger knows when each was last sent)."""
-    result, reminders = returns.send_reminders(plan.app, plan.today)
+    result, reminders = returns.send_reminders(plan.app, plan.today, plan.data)
     return {
         "reminders_sent": result.states["sent"],
         "reminders_failed": result.states["failed"] + result.states["failed_permanent"],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -185,7 +185,7 @@ def _collect_fields(pages, form_name: str) -> dict[str, _Field]:
     for entry in fields.values():
         if entry.info.kind in ("checkbox", "radio"):
             states = tuple(dict.fromkeys(s for w in entry.widgets for s in w.states))
-            entry.info = FormField(**{**entry.info.__dict__, "options": states})
+            entry.info = replace(entry.info, options=states)
     if not fields:
         raise FormError(f"{form_name}: the PDF has no fillable fields")
     return fields
@@ -261,8 +261,8 @@ class CompiledForm:
         self._pristine = {name: self._snapshot(entry) for name, entry in self._fields.items()}
         self._dirty: set[str] = set()
         self._appearances: dict[tuple[str, int, str], object] = {}
-        self._serialized: dict[tuple[int, str], bytes] = {}
-        self._appearance = _appearance_maker()  # (object number, value) -> the object's bytes
+        self._serialized: dict[tuple[int, str], bytes] = {}  # (object number, value) -> the object's bytes
+        self._appearance = _appearance_maker()
         self._trailer = self._trailer_entries()
 
     @property

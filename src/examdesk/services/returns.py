@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..domain.calendar import Month
 from ..domain.documents import Packet, Recipient
+from ..domain.records import DistrictData
 from .bootstrap import App
 from .delivery import DeliveryResult, DeliveryRun, ReadyPacket, deliver
 from .emails import EmailTemplates
@@ -113,7 +114,7 @@ def plan_reminders(
     return plan
 
 
-def send_reminders(app: App, today: date) -> tuple[DeliveryResult, ReminderPlan]:
+def send_reminders(app: App, today: date, data: DistrictData | None = None) -> tuple[DeliveryResult, ReminderPlan]:
     """Send today's reminders; the idempotency key holds the reminder period, so running this
     again (by hand, or in the next month run) within the period sends nothing twice."""
     rows = return_rows(app)
@@ -150,7 +151,7 @@ def send_reminders(app: App, today: date) -> tuple[DeliveryResult, ReminderPlan]
         attachments = [(r.filename, Path(r.path)) for r in overdue if Path(r.path).is_file()]
         key = reminder_key(school_year, "reminder", recipient_key, today)
         packets.append(ReadyPacket(packet, key, subject, body, attachments, html))
-    coordinators = {r.site_id: r for r in _site_coordinators(app) if r.site_id}
+    coordinators = {r.site_id: r for r in _site_coordinators(app, data) if r.site_id}
     for site_id, outstanding in sorted(plan.sites.items()):
         coordinator = coordinators.get(site_id)
         if coordinator is None:
@@ -197,10 +198,11 @@ def _item(r: ReturnRow) -> dict:
     return {"title": r.title, "due": r.due.isoformat(), "status": r.status, "filename": r.filename}
 
 
-def _site_coordinators(app: App) -> list[Recipient]:
-    from .data import load_district
+def _site_coordinators(app: App, data: DistrictData | None) -> list[Recipient]:
+    if data is None:  # a month run passes the data it loaded; `examdesk remind` reads it here
+        from .data import load_district
 
-    data, _ = load_district(app.settings, app.school_year)
+        data, _ = load_district(app.settings, app.school_year)
     return [
         Recipient(key=f"staff:{s.staff_id}", name=s.full_name, email=s.email, role=s.role, site_id=s.site_id)
         for s in data.staff_with_role("site_coordinator")
