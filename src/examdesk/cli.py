@@ -112,8 +112,11 @@ def run(
     except CalendarError as exc:
         _fail(str(exc))
     summary = run_month_flow(application, target, resend=resend, today=today.date() if today else None)
-    if summary["messages_failed"] or summary["messages_failed_permanent"] or summary["messages_unknown"]:
+    if any(summary[k] for k in ATTENTION):
         raise typer.Exit(1)
+
+
+ATTENTION = ("messages_failed", "messages_failed_permanent", "messages_unknown", "messages_recovered_unknown")
 
 
 def run_month_flow(application, target, *, resend: bool = False, today: date | None = None) -> dict:

@@ -94,7 +94,7 @@ def resend(
 ) -> None:
     """Deliberate resends: failed messages (what a rerun would do), or named ones, even sent or unknown."""
     from .adapters.ledger import FAILED
-    from .cli import _fail, _load, out, run_month_flow
+    from .cli import ATTENTION, _fail, _load, out, run_month_flow
     from .domain.calendar import parse_month
 
     if not failed and not message:
@@ -123,9 +123,7 @@ def resend(
     worst = 0
     for key in sorted(months):
         summary = run_month_flow(application, parse_month(key, None))
-        worst = max(
-            worst, summary["messages_failed"] + summary["messages_failed_permanent"] + summary["messages_unknown"]
-        )
+        worst = max(worst, sum(summary[k] for k in ATTENTION))
     if worst:
         raise typer.Exit(1)
 
