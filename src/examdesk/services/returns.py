@@ -115,8 +115,9 @@ def plan_reminders(
 
 
 def send_reminders(app: App, today: date, data: DistrictData | None = None) -> tuple[DeliveryResult, ReminderPlan]:
-    """Send today's reminders; the idempotency key holds the reminder period, so running this
-    again (by hand, or in the next month run) within the period sends nothing twice."""
+    """Send today's reminders. Whoever was reminded (or may have been) within the interval is
+    skipped, and the idempotency key holds the day, so running this again (by hand, or in a
+    month run) never sends anyone a second reminder inside the interval."""
     rows = return_rows(app)
     school_year = app.school_year.label
     ledger = app.ledger()
@@ -174,6 +175,8 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
         )
         key = reminder_key(school_year, "site_digest", site_recipient.key, today)
         packets.append(ReadyPacket(packet, key, subject, body, [], html))
+    if not packets:
+        return DeliveryResult(), plan
     ledger = app.ledger()
     try:
         run_id = ledger.start_run(school_year, month.key)
