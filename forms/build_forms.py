@@ -22,6 +22,7 @@ WIDTH = letter[0] - 2 * MARGIN
 FIELD_BORDER = HexColor("#8a8a8a")
 FIELD_FILL = HexColor("#f1f5fb")
 BLANK_CHOICE = " "
+BUTTON_LOOK = {"size": 12, "borderColor": FIELD_BORDER, "fillColor": FIELD_FILL, "borderWidth": 0.5}
 
 
 class FormPage:
@@ -115,46 +116,39 @@ class FormPage:
 
     def checkboxes(self, label: str, boxes: list[tuple[str, str]]) -> None:
         """Independent checkboxes on one line: [(name, label), ...]."""
-        self._room(22)
-        self.canvas.setFont("Helvetica", 9)
-        self.canvas.drawString(MARGIN, self.y - 11, label)
-        x = MARGIN + self.canvas.stringWidth(label, "Helvetica", 9) + 10
-        for name, text in boxes:
-            self.canvas.acroForm.checkbox(
-                name=name,
-                tooltip=text,
-                x=x,
-                y=self.y - 14,
-                size=12,
-                buttonStyle="cross",
-                borderColor=FIELD_BORDER,
-                fillColor=FIELD_FILL,
-                borderWidth=0.5,
-            )
-            self.canvas.drawString(x + 16, self.y - 11, text)
-            x += 16 + self.canvas.stringWidth(text, "Helvetica", 9) + 14
-        self.y -= 22
+        self._button_row(
+            label,
+            [text for _, text in boxes],
+            lambda i, x, y: self.canvas.acroForm.checkbox(
+                name=boxes[i][0], tooltip=boxes[i][1], x=x, y=y, buttonStyle="cross", **BUTTON_LOOK
+            ),
+        )
 
     def radio(self, name: str, label: str, options: list[tuple[str, str]]) -> None:
         """One choice among options: [(export value, label), ...]."""
+        self._button_row(
+            label,
+            [text for _, text in options],
+            lambda i, x, y: self.canvas.acroForm.radio(
+                name=name,
+                tooltip=f"{label} {options[i][1]}",
+                value=options[i][0],
+                selected=False,
+                x=x,
+                y=y,
+                buttonStyle="circle",
+                **BUTTON_LOOK,
+            ),
+        )
+
+    def _button_row(self, label: str, texts: list[str], place) -> None:
+        """A label, then each button followed by its text, on one line; ``place(i, x, y)`` adds button i."""
         self._room(22)
         self.canvas.setFont("Helvetica", 9)
         self.canvas.drawString(MARGIN, self.y - 11, label)
         x = MARGIN + self.canvas.stringWidth(label, "Helvetica", 9) + 10
-        for value, text in options:
-            self.canvas.acroForm.radio(
-                name=name,
-                tooltip=f"{label} {text}",
-                value=value,
-                selected=False,
-                x=x,
-                y=self.y - 14,
-                size=12,
-                buttonStyle="circle",
-                borderColor=FIELD_BORDER,
-                fillColor=FIELD_FILL,
-                borderWidth=0.5,
-            )
+        for i, text in enumerate(texts):
+            place(i, x, self.y - 14)
             self.canvas.drawString(x + 16, self.y - 11, text)
             x += 16 + self.canvas.stringWidth(text, "Helvetica", 9) + 14
         self.y -= 22

@@ -6,7 +6,7 @@ import csv
 import logging
 import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import progress
+from .cli_options import ConfigOpt, TodayOpt, YearOpt
 from .domain.calendar import CalendarError, parse_month
 from .domain.checklist import ChecklistError
 from .domain.tables import FatalDataError
@@ -28,18 +29,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="District file (default: config/district.yaml or $EXAMDESK_CONFIG)."),
-]
-YearOpt = Annotated[
-    str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27 (default: the current one).")
-]
-TodayOpt = Annotated[
-    datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date (for planning and rehearsals)."),
-]
 
 STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "ongoing": "cyan"}
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+
+from .cli_options import ConfigOpt, TodayOpt, YearOpt
 
 STATE_STYLE = {
     "sent": "green",
@@ -18,8 +18,6 @@ STATE_STYLE = {
     "failed_permanent": "bold red",
     "unknown": "magenta",
 }
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="District file.")]
-YearOpt = Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")]
 
 
 def outbox(
@@ -129,9 +127,7 @@ def resend(
 
 
 def remind(
-    today: Annotated[
-        datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date.")
-    ] = None,
+    today: TodayOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list who would be reminded.")] = False,
     config: ConfigOpt = None,
     year: YearOpt = None,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import yaml
 from rich.table import Table
+
+from .cli_options import ConfigOpt, TodayOpt, YearOpt
 
 
 def _table(*columns: str, title: str | None = None, whole: int = 0) -> Table:
@@ -121,8 +122,8 @@ def forms_fill(
 @ack_app.command("import")
 def ack_import(
     paths: Annotated[list[Path], typer.Argument(help="Returned PDFs, or folders holding them.")],
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
-    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+    config: ConfigOpt = None,
+    year: YearOpt = None,
 ) -> None:
     """Read returned forms, match each to what was sent (hidden document id, else name and email), record it."""
     from .adapters.pdfforms import FormError
@@ -146,22 +147,20 @@ def ack_import(
 
 @ack_app.command("list")
 def ack_list(
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
-    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
-    today: Annotated[
-        datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date.")
-    ] = None,
+    config: ConfigOpt = None,
+    year: YearOpt = None,
+    today: TodayOpt = None,
     incomplete: Annotated[bool, typer.Option("--incomplete", help="List the incomplete returns too.")] = False,
 ) -> None:
     """Per task: documents sent to be signed, complete and incomplete returns, outstanding, overdue."""
     from .cli import _load, out
-    from .services.acks import return_counts
     from .services.bootstrap import local_today
+    from .services.returns import return_rows, returns_by_task
 
     application = _load(config, year)
     day = today.date() if today else local_today(application.settings)
     t = _table("task", "sent", "complete", "incomplete", "outstanding", "overdue", title=f"returns as of {day}")
-    for row in return_counts(application, day):
+    for row in returns_by_task(return_rows(application), day):
         t.add_row(*(str(row[k]) for k in ("task_id", "sent", "complete", "incomplete", "outstanding", "overdue")))
     out.print(t)
     if incomplete:
@@ -182,8 +181,8 @@ def ack_mark(
     email: Annotated[str, typer.Argument(help="The person's email address.")],
     status: Annotated[str, typer.Option(help="complete or incomplete.")] = "complete",
     note: Annotated[str, typer.Option(help="Why, for the record.")] = "",
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
-    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+    config: ConfigOpt = None,
+    year: YearOpt = None,
 ) -> None:
     """Record by hand that a person's signed document came back (a paper copy handed in, say)."""
     from .cli import _fail, _load, out
@@ -205,8 +204,8 @@ def ack_import_sheet(
     task: Annotated[
         str | None, typer.Option(help="Only documents of this task (default: any that must come back).")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="District file.")] = None,
-    year: Annotated[str | None, typer.Option("--year", "-y", help="School year, e.g. 2026-27.")] = None,
+    config: ConfigOpt = None,
+    year: YearOpt = None,
 ) -> None:
     """Import a status export (e.g. a security forms status report): signed/complete rows are
     recorded as returned; unknown statuses or people are reported by row, the rest recorded."""

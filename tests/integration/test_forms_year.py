@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from examdesk.cli import app as cli
-from examdesk.services.acks import import_returns, return_counts
+from examdesk.services.acks import import_returns
 from examdesk.services.bootstrap import App
+from examdesk.services.returns import return_rows, returns_by_task
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
 
@@ -174,7 +175,7 @@ def test_security_agreement_forms_and_returned_copies(district, tmp_path):
     assert outcome["agreement_visitor.pdf"] == ("unmatched", "")
     assert outcome["notes.pdf"][0] == "unreadable"
 
-    counts = {r["task_id"]: r for r in return_counts(app, date(2027, 3, 20))}
+    counts = {r["task_id"]: r for r in returns_by_task(return_rows(app), date(2027, 3, 20))}
     assert counts["parcc-before-14"] == {
         "task_id": "parcc-before-14",
         "sent": len(signers),
@@ -187,6 +188,6 @@ def test_security_agreement_forms_and_returned_copies(district, tmp_path):
 
     # importing the same copies again records nothing twice
     import_returns(app, [returned])
-    assert {r["task_id"]: r for r in return_counts(app, date(2027, 3, 20))} == counts
+    assert {r["task_id"]: r for r in returns_by_task(return_rows(app), date(2027, 3, 20))} == counts
     result = CliRunner().invoke(cli, ["ack", "list", "--config", str(district), "--incomplete"])
     assert result.exit_code == 0 and "missing: date, the agreement box" in result.output

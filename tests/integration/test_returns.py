@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from examdesk.cli import app as cli
-from examdesk.services.acks import import_returns, import_sheet, return_counts
+from examdesk.services.acks import import_returns, import_sheet
 from examdesk.services.bootstrap import App
-from examdesk.services.returns import return_rows, send_reminders
+from examdesk.services.returns import return_rows, returns_by_task, send_reminders
 from examdesk.services.status import write_tracker
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
@@ -70,7 +70,7 @@ def test_reminders_and_completion_move_across_runs(district, tmp_path):
     returned = tmp_path / "returned"
     shutil.copytree(REPO / "demo" / "returned", returned)
     import_returns(app, [returned])
-    counts = {r["task_id"]: r for r in return_counts(app, first_day)}["parcc-before-14"]
+    counts = {r["task_id"]: r for r in returns_by_task(return_rows(app), first_day)}["parcc-before-14"]
     assert (counts["complete"], counts["incomplete"]) == (3, 1)
     result, plan = send_reminders(app, first_day + timedelta(days=1))
     assert not plan.people and not plan.sites and result.states["sent"] == 0

@@ -336,24 +336,6 @@ class Ledger:
             pending = c.execute(count_distinct(made.where(documents.c.doc_key.not_in(delivered)))).scalar_one()
         return total, pending
 
-    def form_documents(self, school_year: str) -> list[dict]:
-        """The year's fillable PDF forms, one row per document (its latest rendering)."""
-        q = (
-            select(
-                documents.c.doc_key,
-                documents.c.task_id,
-                documents.c.family,
-                documents.c.recipient_email,
-                documents.c.recipient_name,
-                documents.c.filename,
-            )
-            .join(runs, runs.c.id == documents.c.run_id)
-            .where(runs.c.school_year == school_year, documents.c.filename.like("%.pdf"))
-            .order_by(documents.c.id)
-        )
-        with self.engine.connect() as c:
-            return list({r.doc_key: dict(r._mapping) for r in c.execute(q)}.values())
-
     def expected_returns(self, school_year: str) -> list[dict]:
         """Documents that must come back, one row per document (its latest rendering), with the
         acknowledgement recorded for it, if any, and whether its message went out."""
@@ -413,11 +395,6 @@ class Ledger:
             return [dict(r._mapping) for r in c.execute(q)]
 
     # ---- messages --------------------------------------------------------------------------
-    def ensure_message(self, *, key: str, doc_keys: list[tuple[str, str]], **fields) -> None:
-        """Create the message as pending unless it already exists (the unique key decides)."""
-        with self.engine.begin() as c:
-            self._insert_message(c, key, doc_keys, fields)
-
     def ensure_and_claim(self, *, key: str, doc_keys: list[tuple[str, str]], **fields) -> bool:
         """Record the message (if new) and claim it, in one transaction: what the send loop does
         for every message, so it costs one commit instead of two."""
@@ -441,11 +418,6 @@ class Ledger:
             c.execute(
                 message_documents.insert(), [{"message_id": mid, "doc_key": d, "task_id": t} for d, t in doc_keys]
             )
-
-    def claim(self, key: str) -> bool:
-        """pending|failed -> sending, atomically; False if another run has it or it is done."""
-        with self.engine.begin() as c:
-            return self._claim(c, key)
 
     @staticmethod
     def _claim(c, key: str) -> bool:

@@ -142,7 +142,7 @@ def import_returns(app: App, paths: Iterable[Path]) -> list[ReturnedForm]:
     day_first = app.settings.forms.date_format.lower().startswith("d")
     ledger = app.ledger()
     try:
-        sent = ledger.form_documents(app.school_year.label)
+        sent = ledger.expected_returns(app.school_year.label)
         results = []
         for path in pdf_files(paths):
             result, row = read_return(path, maps, sent, day_first)
@@ -152,22 +152,6 @@ def import_returns(app: App, paths: Iterable[Path]) -> list[ReturnedForm]:
         return results
     finally:
         ledger.dispose()
-
-
-def return_counts(app: App, today: date) -> list[dict]:
-    """Per task whose documents come back signed: sent, complete, incomplete, outstanding, overdue."""
-    from .returns import return_rows
-
-    by_task: dict[str, Counter] = {}
-    for r in return_rows(app):
-        if not r.delivered:
-            continue
-        c = by_task.setdefault(r.task_id, Counter())
-        c["sent"] += 1
-        c[r.status] += 1
-        c["overdue"] += r.overdue(today)
-    keys = ("sent", "complete", "incomplete", "outstanding", "overdue")
-    return [{"task_id": t, **{k: c[k] for k in keys}} for t, c in sorted(by_task.items())]
 
 
 COMPLETE_WORDS = {"complete", "completed", "signed", "returned", "received", "done", "yes", "y", "true"}

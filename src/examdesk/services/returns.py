@@ -62,18 +62,37 @@ def return_rows(app: App) -> list[ReturnRow]:
     ]
 
 
-def returns_by_site(rows: list[ReturnRow], today: date) -> list[dict]:
-    """Expected / received / incomplete / outstanding / overdue per site (counts only)."""
+def _tally(rows: list[ReturnRow], today: date, group) -> list[tuple[str, Counter]]:
+    """Per group: total, complete, incomplete, outstanding, overdue."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
-        c = counts[r.site_id or "district"]
-        c["expected"] += 1
-        c["received"] += r.status == "complete"
-        c["incomplete"] += r.status == "incomplete"
-        c["outstanding"] += r.status == "outstanding"
+        c = counts[group(r)]
+        c["total"] += 1
+        c[r.status] += 1
         c["overdue"] += r.overdue(today)
-    keys = ("expected", "received", "incomplete", "outstanding", "overdue")
-    return [{"site": site, **{k: c[k] for k in keys}} for site, c in sorted(counts.items())]
+    return sorted(counts.items())
+
+
+def returns_by_site(rows: list[ReturnRow], today: date) -> list[dict]:
+    """Expected / received / incomplete / outstanding / overdue per site (counts only)."""
+    return [
+        {
+            "site": site,
+            "expected": c["total"],
+            "received": c["complete"],
+            **{k: c[k] for k in ("incomplete", "outstanding", "overdue")},
+        }
+        for site, c in _tally(rows, today, lambda r: r.site_id or "district")
+    ]
+
+
+def returns_by_task(rows: list[ReturnRow], today: date) -> list[dict]:
+    """Per task, of the documents that went out: sent, complete, incomplete, outstanding, overdue."""
+    sent = [r for r in rows if r.delivered]
+    return [
+        {"task_id": task, "sent": c["total"], **{k: c[k] for k in ("complete", "incomplete", "outstanding", "overdue")}}
+        for task, c in _tally(sent, today, lambda r: r.task_id)
+    ]
 
 
 def reminder_key(school_year: str, kind: str, recipient_key: str, day: date) -> str:
