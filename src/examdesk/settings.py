@@ -26,15 +26,17 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from . import resources
 from .domain.calendar import CalendarError, SchoolYear, expand_days
 from .domain.roles import STAFF_ROLES
 from .domain.tables import EMAIL
+from .errors import ConfigurationError
 
 ENV_PREFIX = "EXAMDESK_"
 DEFAULT_CONFIG = Path("config/district.yaml")
 
 
-class ConfigError(ValueError):
+class ConfigError(ConfigurationError):
     """A wrong or missing setting; the message names the file and the key."""
 
 
@@ -167,6 +169,14 @@ class MailSettings(_Strict):
     max_message_mb: float = Field(10, gt=0)  # bigger packets are split into numbered parts
     abandoned_after_minutes: float = Field(60, gt=0)  # a claim by a process on another machine counts as dead
 
+    def require_credentials(self) -> None:
+        """An SMTP login needs its password, which only ever comes from the environment."""
+        if self.transport == "smtp" and self.username and self.password is None:
+            raise ConfigError(
+                f"mail.username is set ({self.username}) but {ENV_PREFIX}MAIL__PASSWORD is not: set the SMTP "
+                "password in the environment (never in a file), or empty mail.username for a relay without login"
+            )
+
 
 class LetterSettings(_Strict):
     adult_age: int = Field(18, ge=14, le=25)  # result letters go to the student from this age on
@@ -174,7 +184,7 @@ class LetterSettings(_Strict):
 
 
 class FormSettings(_Strict):
-    directory: Path = Path("../forms")  # examdesk's fillable PDFs and their field maps
+    directory: Path | None = None  # fillable PDFs and their field maps (default: the forms shipped with examdesk)
     date_format: str = "MM/dd/yyyy"  # a Babel pattern for dates written into forms (UK: dd/MM/yyyy)
     irregularity_report_school_days: int = Field(2, ge=0, le=30)  # the state's window for an irregularity report
     state: str = "CA"  # written in the forms' State field
@@ -197,13 +207,13 @@ class Settings(BaseSettings):
     sites: list[SiteSettings]
     contacts: dict[str, Contact] = Field(default_factory=dict)
     checklist: Path = Path("checklist.yaml")
-    templates: Path = Path("../templates")
+    templates: Path | None = None  # Word and email templates (default: the ones shipped with examdesk)
     data: DataFiles = Field(default_factory=DataFiles)
     output: OutputSettings = Field(default_factory=OutputSettings)
-    mail: MailSettings = Field(default_factory=MailSettings)
-    letters: LetterSettings = Field(default_factory=LetterSettings)
-    forms: FormSettings = Field(default_factory=FormSettings)
-    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
+    mail: MailSettings = Field(default_factory=lambda: MailSettings())
+    letters: LetterSettings = Field(default_factory=lambda: LetterSettings())
+    forms: FormSettings = Field(default_factory=lambda: FormSettings())
+    tracking: TrackingSettings = Field(default_factory=lambda: TrackingSettings())
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
 
     # set by load_settings, not by the file
@@ -253,11 +263,11 @@ class Settings(BaseSettings):
 
     @property
     def forms_dir(self) -> Path:
-        return self.resolve(self.forms.directory)
+        return self.resolve(self.forms.directory) if self.forms.directory else resources.folder("forms")
 
     @property
     def templates_dir(self) -> Path:
-        return self.resolve(self.templates)
+        return self.resolve(self.templates) if self.templates else resources.folder("templates")
 
     def data_path(self, table: str) -> Path:
         return self.resolve(self.data.directory) / getattr(self.data, table)

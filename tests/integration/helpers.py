@@ -10,15 +10,27 @@ from pathlib import Path
 
 from docx import Document
 
-from examdesk.services import delivery, rendering
-from examdesk.services import month as svc
+from examdesk.bootstrap import build_app
+from examdesk.domain.calendar import parse_month
+from examdesk.services.app import App
+from examdesk.services.month.delivery import deliver_month
+from examdesk.services.month.documents import batches, render_batch
+from examdesk.services.month.plan import prepare_month
+from examdesk.services.month.record import finish_month
+from examdesk.services.tracking.tracker import write_tracker
 
 
-def run_month(config: Path, month: str, *, today: date = date(2027, 1, 20), resend: bool = False) -> dict:
-    plan = svc.prepare_month(config, month, "2026-27", today, resend)
-    rendered = sum(rendering.render_batch(plan, batch) for batch in rendering.batches(plan))
-    outcome = delivery.deliver_month(plan)
-    return svc.finish_month(plan, rendered, outcome)
+def run_month(
+    config: Path | None, month: str, *, today: date = date(2027, 1, 20), resend: bool = False, app: App | None = None
+) -> dict:
+    """The month flow's steps, without Prefect: plan, render, deliver, record, tracker."""
+    app = app or build_app(config, "2026-27", today)
+    plan = prepare_month(app, parse_month(month, app.school_year), resend)
+    rendered = sum(render_batch(plan, batch) for batch in batches(plan))
+    outcome = deliver_month(plan)
+    summary = finish_month(plan, rendered, outcome)
+    summary["tracker"] = str(write_tracker(app, app.today, plan.data))
+    return summary
 
 
 def docx_text(content: bytes) -> str:
@@ -31,7 +43,7 @@ def docx_text(content: bytes) -> str:
 
 def read_outbox(output: Path, month_key: str) -> list[email.message.EmailMessage]:
     return [
-        email.message_from_bytes(p.read_bytes(), policy=default_policy)
+        email.message_from_bytes(p.read_bytes(), policy=default_policy)  # type: ignore[misc]
         for p in sorted((output / "outbox" / month_key).glob("*.eml"))
     ]
 

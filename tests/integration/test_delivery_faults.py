@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
-from examdesk.adapters.ledger import Ledger
 from examdesk.settings import load_settings
+from fakes import ledger_messages
 from helpers import run_month
 
 
@@ -42,11 +42,7 @@ def staff(district, role: str) -> list[str]:
 def states(district) -> dict[str, tuple[str, int, str]]:
     """recipient email -> (state, attempts, error) of the month's messages (one each in January)."""
     settings = load_settings(district)
-    ledger = Ledger(settings.ledger_url)
-    try:
-        rows = ledger.messages("2026-27", "2027-01")
-    finally:
-        ledger.dispose()
+    rows = ledger_messages(settings.ledger_url, month="2027-01")
     out = {}
     for r in rows:
         assert r["recipient_email"] not in out, "two messages for one recipient in a month"

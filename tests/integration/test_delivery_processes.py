@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from examdesk.adapters.ledger import Ledger
 from examdesk.settings import load_settings
+from fakes import ledger_messages
 
 EXE = shutil.which("examdesk", path=str(Path(sys.executable).parent)) or "examdesk"
 
@@ -49,11 +49,7 @@ def start(district: Path, env: dict[str, str]) -> subprocess.Popen:
 
 
 def ledger_rows(district: Path, ledger_url: str | None) -> list[dict]:
-    ledger = Ledger(ledger_url or load_settings(district).ledger_url)
-    try:
-        return ledger.messages("2026-27", "2027-02")
-    finally:
-        ledger.dispose()
+    return ledger_messages(ledger_url or load_settings(district).ledger_url, month="2027-02")
 
 
 def received_by(server) -> Counter:

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from examdesk.cli import app as cli
-from examdesk.services.acks import import_returns
-from examdesk.services.bootstrap import App
-from examdesk.services.returns import return_rows, returns_by_task
+from examdesk.services.tracking.acks import import_returns
+from examdesk.bootstrap import build_app
+from examdesk.services.tracking.returns import return_rows, returns_by_task
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
 
@@ -84,7 +84,7 @@ def test_irregularity_materials_and_certification_forms_after_testing(district, 
     run_month(district, "april", today=date(2027, 4, 1))
     reports = pdfs(district, "2027-04", "irregularity-report")
     assert sorted(reports) == sorted(f"irregularity-report_{i['incident_id']}.pdf" for i in incidents)
-    app = App.load(district)
+    app = build_app(district)
     for incident in incidents:
         to, values, text = reports[f"irregularity-report_{incident['incident_id']}.pdf"]
         session = sessions[incident["session_id"]]
@@ -163,7 +163,7 @@ def test_security_agreement_forms_and_returned_copies(district, tmp_path):
     returned = tmp_path / "returned"
     shutil.copytree(REPO / "demo" / "returned", returned)
     (returned / "notes.pdf").write_bytes(b"not a pdf")
-    app = App.load(district)
+    app = build_app(district)
     results = {r.file.name: r for r in import_returns(app, [returned])}
     outcome = {name: (r.outcome, r.match) for name, r in results.items()}
     complete_by_id = [n for n, (o, m) in outcome.items() if o == "complete" and m == "document id"]

@@ -1,15 +1,17 @@
-"""An existing ledger upgrades in place (Alembic), on SQLite and on PostgreSQL."""
+"""An existing ledger upgrades in place (Alembic), on SQLite and on PostgreSQL; processes that open
+a new ledger at the same moment take turns instead of creating the tables twice."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import time
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, inspect, text
 
-from examdesk.adapters import ledger as ledger_module
-from examdesk.adapters.ledger import MIGRATIONS, Ledger
+from examdesk.adapters.ledger import LedgerDatabase, migrate
+from examdesk.adapters.ledger.database import MIGRATIONS
 
 HEAD = "0003"
 
@@ -36,35 +38,48 @@ def url_for(ledger_url, tmp_path) -> str:
     return ledger_url or f"sqlite:///{tmp_path / 'ledger.sqlite'}"
 
 
-def test_an_old_ledger_is_upgraded_in_place_and_keeps_its_data(ledger_url, tmp_path, monkeypatch):
+def test_an_old_ledger_is_upgraded_in_place_and_keeps_its_data(ledger_url, tmp_path):
     url = url_for(ledger_url, tmp_path)
     old_ledger(url)
-    monkeypatch.setattr(ledger_module, "_up_to_date", set())
-    ledger = Ledger(url)
+    ledger = LedgerDatabase(url)
+    columns = {c["name"] for c in inspect(ledger.engine).get_columns("messages")}
+    assert "claimed_by" in columns
+    with ledger.engine.connect() as c:
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
+        assert c.execute(text("SELECT count(*) FROM runs")).scalar_one() == 1
+    with ledger.unit_of_work() as uow:
+        run_id = uow.runs.start("2026-27", "2027-03")
+        uow.runs.finish(run_id, "completed_with_failures", {})  # did not fit the old column on PostgreSQL
+        uow.commit()
+
+
+def _open_at(url: str, start_at: float, results) -> None:
+    """A separate process: wait for the common start time, then migrate a new ledger."""
+    time.sleep(max(0.0, start_at - time.time()))
     try:
-        columns = {c["name"] for c in inspect(ledger.engine).get_columns("messages")}
-        assert "claimed_by" in columns
-        with ledger.engine.connect() as c:
-            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
-            assert c.execute(text("SELECT count(*) FROM runs")).scalar_one() == 1
-        run_id = ledger.start_run("2026-27", "2027-03")
-        ledger.finish_run(run_id, "completed_with_failures", {})  # did not fit the old column on PostgreSQL
-    finally:
-        ledger.dispose()
+        engine = create_engine(url)
+        migrate(engine)
+        engine.dispose()
+        results.put("ok")
+    except Exception as exc:  # reported to the test, which fails with it
+        results.put(f"{type(exc).__name__}: {exc}")
 
 
-def test_processes_opening_a_new_ledger_at_once_take_turns(ledger_url, tmp_path, monkeypatch):
+def test_processes_opening_a_new_ledger_at_once_take_turns(ledger_url, tmp_path):
     url = url_for(ledger_url, tmp_path)
-
-    def open_it(_):
-        monkeypatch.setattr(ledger_module, "_up_to_date", set())
-        ledger = Ledger(url)
-        ledger.dispose()
-        return True
-
-    with ThreadPoolExecutor(4) as pool:
-        assert all(pool.map(open_it, range(4)))
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    start_at = time.time() + 4  # every process is started and waiting by then
+    processes = [context.Process(target=_open_at, args=(url, start_at, results)) for _ in range(4)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(120)
+    outcomes = [results.get(timeout=5) for _ in processes]
+    assert outcomes == ["ok"] * 4  # without the lock, some would fail creating tables that exist
+    assert [p.exitcode for p in processes] == [0] * 4
     engine = create_engine(url)
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
+        assert "messages" in inspect(c).get_table_names()
     engine.dispose()

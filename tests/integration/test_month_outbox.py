@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from conftest import edit_config
-from examdesk.adapters.ledger import Ledger
-from examdesk.services import month as svc
-from examdesk.services import rendering
+from examdesk.bootstrap import build_app
+from examdesk.domain.calendar import parse_month
+from examdesk.services.month.documents import RenderingFailed, batches, render_batch
+from examdesk.services.month.plan import prepare_month
 from examdesk.settings import load_settings
+from fakes import ledger_messages, task_statuses
 from helpers import attachments, docx_text, read_outbox, run_month
 
 
@@ -164,13 +166,8 @@ def test_every_month_of_the_year_runs(district):
     assert all(totals[k]["documents_rendered"] == 0 for k in ("2026-08", "2026-09", "2026-10", "2026-11"))
     # PARCC phase tasks land in the testing months
     assert totals["2027-05"]["tasks"] > totals["2026-10"]["tasks"]
-    ledger = Ledger(settings.ledger_url)
-    try:
-        statuses = ledger.task_statuses("2026-27")
-        assert statuses["caaspp-feb-05"]["status"] == "done"
-        assert len({m["month"] for m in ledger.messages("2026-27")}) == 12
-    finally:
-        ledger.dispose()
+    assert task_statuses(settings.ledger_url)["caaspp-feb-05"]["status"] == "done"
+    assert len({m["month"] for m in ledger_messages(settings.ledger_url)}) == 12
 
 
 def test_broken_template_stops_before_any_email(district, tmp_path):
@@ -185,10 +182,11 @@ def test_broken_template_stops_before_any_email(district, tmp_path):
     doc.add_paragraph("{{ student.shoe_size }}")
     doc.save(path)
     edit_config(district, templates=str(templates))
-    plan = svc.prepare_month(district, "february", "2026-27")
-    with pytest.raises(rendering.RenderingFailed, match="parent_notification.en.docx.*shoe_size"):
-        for batch in rendering.batches(plan):
-            rendering.render_batch(plan, batch)
+    app = build_app(district, "2026-27")
+    plan = prepare_month(app, parse_month("february", app.school_year))
+    with pytest.raises(RenderingFailed, match="parent_notification.en.docx.*shoe_size"):
+        for batch in batches(plan):
+            render_batch(plan, batch)
     settings = load_settings(district)
     assert not (settings.output_dir / "outbox").exists()
 

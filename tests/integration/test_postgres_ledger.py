@@ -2,7 +2,8 @@
 
 import pytest
 
-from examdesk.adapters.ledger import Ledger
+from examdesk.adapters.ledger import LedgerDatabase
+from fakes import ledger_messages, task_statuses
 from helpers import run_month
 
 pytestmark = pytest.mark.postgres
@@ -14,11 +15,9 @@ def test_a_month_runs_on_postgres_and_reruns_send_nothing(district, pg_url, monk
     assert first["messages_sent"] > 0
     again = run_month(district, "march")
     assert again["messages_sent"] == 0
-    ledger = Ledger(pg_url)
-    try:
-        assert {m["state"] for m in ledger.messages("2026-27", "2027-03")} == {"sent"}
-        ledger.set_task_status("2026-27", "caaspp-mar-01", "done", note="confirmed", source="mark")
-        ledger.set_task_status("2026-27", "caaspp-mar-01", "done", note="confirmed again", source="mark")
-        assert ledger.task_statuses("2026-27")["caaspp-mar-01"]["note"] == "confirmed again"
-    finally:
-        ledger.dispose()
+    assert {m["state"] for m in ledger_messages(pg_url, month="2027-03")} == {"sent"}
+    with LedgerDatabase(pg_url).unit_of_work() as uow:
+        uow.tasks.set("2026-27", "caaspp-mar-01", "done", note="confirmed", source="mark")
+        uow.tasks.set("2026-27", "caaspp-mar-01", "done", note="confirmed again", source="mark")
+        uow.commit()
+    assert task_statuses(pg_url)["caaspp-mar-01"]["note"] == "confirmed again"

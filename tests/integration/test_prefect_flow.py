@@ -13,7 +13,7 @@ def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harne
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from examdesk.flows.month import month_flow
-    from examdesk.services.history import recent_runs
+    from examdesk.services.tools.history import recent_runs
 
     state = month_flow(
         month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 1, 20), return_state=True

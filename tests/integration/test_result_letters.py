@@ -4,8 +4,8 @@ import csv
 import re
 from datetime import date
 
-from examdesk.services.bootstrap import App
-from examdesk.services.status import status_rows
+from examdesk.bootstrap import build_app
+from examdesk.services.tracking.status import status_rows
 from examdesk.settings import load_settings
 from helpers import attachments, docx_text, read_outbox, run_month
 
@@ -60,7 +60,7 @@ def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
 
 
 def test_result_deadline_is_twenty_working_days_after_receipt(district):
-    app = App.load(district, "2026-27")
+    app = build_app(district, "2026-27")
     rows = {r["task_id"]: r for r in status_rows(app, date(2027, 6, 24))}
     # received Mon May 24 2027; Memorial Day May 31 and Juneteenth (observed Fri Jun 18) are skipped
     assert rows["caaspp-jun-02"]["due"] == "2027-06-23"

@@ -13,10 +13,11 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from examdesk.cli import app as cli
-from examdesk.services.acks import import_returns, import_sheet
-from examdesk.services.bootstrap import App
-from examdesk.services.returns import return_rows, returns_by_task, send_reminders
-from examdesk.services.status import write_tracker
+from examdesk.services.tracking.acks import import_returns, import_sheet
+from examdesk.bootstrap import build_app
+from examdesk.services.tracking.reminders import send_reminders
+from examdesk.services.tracking.returns import return_rows, returns_by_task
+from examdesk.services.tracking.tracker import write_tracker
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
 
@@ -34,7 +35,7 @@ def test_reminders_and_completion_move_across_runs(district, tmp_path):
     signers = {s["email"]: s for s in staff if s["role"] in SIGNERS}
     coordinators = {s["site_id"]: s for s in staff if s["role"] == "site_coordinator"}
     run_month(district, "march", today=date(2027, 3, 1))
-    app = App.load(district)
+    app = build_app(district)
     rows = return_rows(app)
     assert {r.email for r in rows} == set(signers) and all(r.delivered and r.status == "outstanding" for r in rows)
     due = rows[0].due
@@ -97,7 +98,7 @@ def test_status_sheet_import_and_marking_by_hand(district, tmp_path):
     staff = staff_rows(tmp_path)
     signers = [s for s in staff if s["role"] in SIGNERS]
     run_month(district, "march", today=date(2027, 3, 1))
-    app = App.load(district)
+    app = build_app(district)
     sheet = tmp_path / "security-forms-status.csv"
     with sheet.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -57,7 +57,7 @@ def test_each_site_coordinator_gets_their_own_sites_students(district, tmp_path)
 
 
 def test_exemption_for_another_school_year_is_rejected(district, tmp_path):
-    from examdesk.services.bootstrap import App
+    from examdesk.bootstrap import build_app
     from examdesk.services.data import load_district
 
     path = tmp_path / "data" / "exemptions.csv"
@@ -67,7 +67,7 @@ def test_exemption_for_another_school_year_is_rejected(district, tmp_path):
     second = rows[2].split(",")
     second[4] = "2026-05-01"  # signed before this school year began
     path.write_text("\n".join([rows[0], ",".join(first), ",".join(second), *rows[3:]]) + "\n", encoding="utf-8")
-    app = App.load(district, "2026-27")
+    app = build_app(district, "2026-27")
     data, report = load_district(app.settings, app.school_year)
     found = {(p.row, p.column): p.message for p in report.problems if p.file.endswith("exemptions.csv")}
     assert found[(2, "school_year")] == "is not the current school year (2026-27)"

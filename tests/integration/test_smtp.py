@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from examdesk.adapters.ledger import Ledger
+from examdesk.errors import ConfigurationError
 from examdesk.settings import load_settings
+from fakes import ledger_messages
 from helpers import attachments, docx_text, run_month
 
 
@@ -40,12 +41,9 @@ def test_february_over_smtp_every_letter_names_its_own_student_and_guardian(smtp
             assert names[sid] in text and guardian in text
             assert [s for s in names if s != sid and s in text] == []
     assert letters == 300
-    ledger = Ledger(load_settings(district).ledger_url)
-    try:
-        states = {m["state"] for m in ledger.messages("2026-27", "2027-02")}
-        ids = {m["message_id"] for m in ledger.messages("2026-27", "2027-02")}
-    finally:
-        ledger.dispose()
+    rows = ledger_messages(load_settings(district).ledger_url, month="2027-02")
+    states = {m["state"] for m in rows}
+    ids = {m["message_id"] for m in rows}
     assert states == {"sent"}
     assert ids == {msg["Message-ID"].strip("<>") for _, _, msg in received.messages}
 
@@ -75,10 +73,10 @@ def test_unreachable_server_leaves_messages_failed_for_the_next_run(district, mo
     assert retried["messages_sent"] == failed["messages_failed"] == len(received.messages)
 
 
-def test_login_without_password_is_refused_clearly(district, monkeypatch):
-    from examdesk.services.bootstrap import App
+def test_login_without_password_is_refused_before_anything_is_rendered(district, monkeypatch):
+    from examdesk.bootstrap import build_app
 
     monkeypatch.setenv("EXAMDESK_MAIL__TRANSPORT", "smtp")
-    app = App.load(district, "2026-27")
-    with pytest.raises(ValueError, match="EXAMDESK_MAIL__PASSWORD is not"):
-        app.transport(app.settings.output_dir)
+    with pytest.raises(ConfigurationError, match="EXAMDESK_MAIL__PASSWORD is not"):
+        build_app(district, "2026-27")
+    assert not (load_settings(district).output_dir / "2026-27").exists()

@@ -8,7 +8,7 @@ from examdesk.domain.calendar import Month, SchoolYear, WorkingCalendar
 from examdesk.domain.checklist import ChecklistError, check_events, parse_checklist, tasks_for_month
 from examdesk.domain.due_rules import DueContext, DueRuleError, parse_due_rule
 from examdesk.domain.roles import CATEGORIES
-from examdesk.services.generators import GENERATORS
+from examdesk.domain.registry import FAMILIES
 
 REPO = Path(__file__).resolve().parents[2]
 SY = SchoolYear(2026)
@@ -19,7 +19,7 @@ CTX = DueContext(
 
 def shipped():
     raw = yaml.safe_load((REPO / "config" / "checklist.yaml").read_text(encoding="utf-8"))
-    return parse_checklist(raw, source="checklist.yaml", generators=GENERATORS)
+    return parse_checklist(raw, source="checklist.yaml", generators=FAMILIES)
 
 
 def task(**over):
@@ -109,18 +109,18 @@ def test_phase_tasks_fall_in_the_month_of_their_due_date():
 )
 def test_bad_task_is_named(override, message):
     with pytest.raises(ChecklistError) as exc:
-        parse_checklist([task(**override)], source="config/checklist.yaml", generators=GENERATORS)
+        parse_checklist([task(**override)], source="config/checklist.yaml", generators=FAMILIES)
     assert any(message in p for p in exc.value.problems), exc.value.problems
     assert "config/checklist.yaml" in str(exc.value)
 
 
 def test_duplicate_id_is_named_with_both_positions():
     with pytest.raises(ChecklistError) as exc:
-        parse_checklist([task(), task(title="again")], source="c.yaml", generators=GENERATORS)
+        parse_checklist([task(), task(title="again")], source="c.yaml", generators=FAMILIES)
     assert exc.value.problems == ["task 't1': duplicate id (also task #1)"]
 
 
 def test_all_problems_are_reported_at_once():
     with pytest.raises(ChecklistError) as exc:
-        parse_checklist([task(id="a", owner="x"), task(id="b", action="y")], source="c.yaml", generators=GENERATORS)
+        parse_checklist([task(id="a", owner="x"), task(id="b", action="y")], source="c.yaml", generators=FAMILIES)
     assert len(exc.value.problems) == 2

@@ -9,7 +9,9 @@ from docx import Document
 from docxtpl import Listing, RichText
 
 from examdesk.adapters.fastdocx import CompiledTemplate, TemplateError, make_environment, render_with_docxtpl
-from examdesk.services.templates_check import check_all, document_text
+from examdesk.adapters.form_library import FormLibrary
+from examdesk.domain.registry import FAMILIES
+from examdesk.services.tools.templates_check import check_all, document_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -156,6 +158,11 @@ def test_column_loops_fall_back_to_docxtpl_with_the_same_text(tmp_path):
     assert fast == slow and "a" in fast
 
 
-def test_every_shipped_template_matches_docxtpl():
-    results = check_all(REPO / "templates" / "letters", REPO / "templates" / "samples")
+def test_every_family_output_passes_templates_check():
+    forms = FormLibrary(REPO / "forms", lambda d: d.isoformat())
+    results = check_all(FAMILIES.values(), REPO / "templates", forms)
     assert results and all(r.ok and r.fast for r in results), [(r.template.name, r.message) for r in results]
+    checked = {r.template.name for r in results}
+    # every Word template of every family, in every language it exists in, and every form
+    assert {"parent_notification.zh-Hant.docx", "result_letter.fil.docx", "security_agreement.en.docx"} <= checked
+    assert {"designation_form.pdf", "materials_report.pdf", "site_student_list.json"} <= checked

@@ -1,10 +1,9 @@
 from datetime import date
 
 from examdesk.domain.documents import Packet, Recipient, safe_filename
-from examdesk.domain.letters import Organisation, choose_language, parent_notification_jobs
+from examdesk.domain.letters import choose_language
 from examdesk.domain.records import DistrictData, Site
-
-ORG = Organisation("Test USD", "00-00000", "Cora Ordinator", "cora@district.example.org")
+from fakes import family_input
 
 
 def district(**extra_rows):
@@ -71,15 +70,8 @@ def district(**extra_rows):
 
 
 def jobs(data):
-    return parent_notification_jobs(
-        data,
-        ORG,
-        task_id="feb-05",
-        school_year="2026-27",
-        month_key="2027-02",
-        letter_date=date(2027, 2, 1),
-        available_languages={"en", "es"},
-        formatter_for=lambda lang: lambda d: d.isoformat(),
+    return list(
+        family_input("parent_notification", data).family.generate(family_input("parent_notification", data)).jobs
     )
 
 
@@ -110,6 +102,7 @@ def test_letter_context_holds_only_its_own_student():
     for job in jobs(district()):
         assert job.context["student"]["id"] == job.student_id
         assert job.student_id in job.doc_key and job.recipient.key in job.doc_key
+        assert job.doc_key == f"2026-27/2027-02/feb-05/student:{job.student_id}/{job.recipient.key}"
 
 
 def test_idempotency_key_is_stable_and_changes_with_documents():

@@ -3,7 +3,7 @@
 import pytest
 
 from examdesk.adapters.mail import DeliveryError
-from examdesk.services.delivery import Throttle, outcome_state, with_retries
+from examdesk.services.month.delivery import Throttle, outcome_state, with_retries
 
 
 def test_throttle_spaces_sends_evenly():
@@ -21,9 +21,8 @@ def test_throttle_spaces_sends_evenly():
     assert Throttle(0).interval == 0  # no limit
 
 
-def test_temporary_failures_are_retried_then_raised(monkeypatch):
-    waits = []
-    monkeypatch.setattr("examdesk.services.delivery.time.sleep", waits.append)
+def test_temporary_failures_are_retried_then_raised():
+    waits: list[float] = []
     calls = []
 
     def flaky():
@@ -31,7 +30,7 @@ def test_temporary_failures_are_retried_then_raised(monkeypatch):
         if len(calls) < 3:
             raise DeliveryError("421 busy", temporary=True)
 
-    with_retries(flaky, attempts=3, backoff=2.0)
+    with_retries(flaky, attempts=3, backoff=2.0, sleep=waits.append)
     assert len(calls) == 3 and waits == [2.0, 4.0]  # exponential backoff
 
     for error in (
@@ -40,7 +39,7 @@ def test_temporary_failures_are_retried_then_raised(monkeypatch):
     ):
         calls.clear()
         with pytest.raises(DeliveryError):
-            with_retries(failing(calls, error), attempts=3, backoff=0)
+            with_retries(failing(calls, error), attempts=3, backoff=0, sleep=waits.append)
         assert len(calls) == 1  # refused for good, or maybe delivered: never tried again here
 
 

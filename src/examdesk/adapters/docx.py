@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .fastdocx import TemplateCache, TemplateError
-
-TemplateRenderError = TemplateError
+from ..errors import TemplateError
+from .fastdocx import TemplateCache
 
 
 class TemplateLibrary:

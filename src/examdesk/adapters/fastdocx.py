@@ -26,6 +26,8 @@ from pathlib import Path
 import jinja2
 from docxtpl import DocxTemplate
 
+from ..errors import TemplateError
+
 log = logging.getLogger("examdesk")
 
 HEADER_URI = DocxTemplate.HEADER_URI
@@ -33,10 +35,6 @@ FOOTER_URI = DocxTemplate.FOOTER_URI
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TAG = re.compile(r"\{[{%]")
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
-
-
-class TemplateError(ValueError):
-    """A template that cannot be rendered; names the template, the variable and where."""
 
 
 def make_environment() -> jinja2.Environment:

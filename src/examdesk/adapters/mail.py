@@ -26,6 +26,7 @@ from typing import Protocol
 
 import yagmail
 
+from ..errors import ConfigurationError, DeliveryError
 from .files import write_atomic
 
 
@@ -46,18 +47,6 @@ class OutgoingMail:
     attachments: tuple[Attachment, ...]
     message_id: str  # without angle brackets
     idempotency_key: str
-
-
-class DeliveryError(Exception):
-    """A message was not delivered. ``temporary``: worth retrying later."""
-
-    def __init__(
-        self, message: str, *, temporary: bool, maybe_delivered: bool = False, connection_failed: bool = False
-    ):
-        super().__init__(message)
-        self.temporary = temporary
-        self.maybe_delivered = maybe_delivered
-        self.connection_failed = connection_failed  # could not (re)connect: later messages would fail too
 
 
 def _header(text: str) -> str | Header:
@@ -178,7 +167,7 @@ class SmtpTransport:
         timeout: float = 30,
     ):
         if username and not password:
-            raise ValueError(
+            raise ConfigurationError(
                 "mail.username is set but EXAMDESK_MAIL__PASSWORD is not: "
                 "set the SMTP password in the environment (never in a file)"
             )

@@ -29,6 +29,8 @@ from pypdf.generic import (
 )
 from pypdf.generic._appearance_stream import TextStreamAppearance
 
+from ..errors import TemplateError
+
 RADIO_FLAG = 1 << 15
 PUSHBUTTON_FLAG = 1 << 16
 MULTILINE_FLAG = 1 << 12
@@ -37,7 +39,7 @@ HIDDEN_ANNOTATION = 2
 APPEARANCE_CACHE_LIMIT = 4096
 
 
-class FormError(ValueError):
+class FormError(TemplateError):
     """A problem with a form, a field map or a value; the message names the form and the field."""
 
 

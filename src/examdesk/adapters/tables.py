@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputDataError
+
 SUPPORTED = {".csv", ".xlsx", ".xlsm"}
 
 
-class TableReadError(ValueError):
-    pass
+class TableReadError(InputDataError):
+    """A table that cannot be read at all (missing, empty, wrong type or encoding)."""
 
 
 def _as_text(value) -> str:

@@ -89,6 +89,7 @@ def write_tracker(
         "Status",
         "Sent",
         "Failed",
+        "Unknown",
         "Pending",
         "Note",
     ]
@@ -108,6 +109,7 @@ def write_tracker(
                 r["status"],
                 r["sent"],
                 r["failed"],
+                r["unknown"],
                 r["pending"],
                 r["note"],
             ]
@@ -161,11 +163,13 @@ def write_tracker(
     return path
 
 
-def student_list_workbook(context: dict) -> bytes:
-    """One sheet: the site's students with tests, supports, accommodations and condition codes."""
+def table_workbook(context: dict) -> bytes:
+    """One sheet from a table context: ``{title, columns, rows}`` and optionally ``sheet`` (its name)
+    and ``widths`` (column widths, in characters)."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Students"
+    assert ws is not None
+    ws.title = context.get("sheet") or "Sheet1"
     ws.append(list(context["columns"]))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -173,12 +177,9 @@ def student_list_workbook(context: dict) -> bytes:
         ws.append(list(row))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(context['columns']))}{max(ws.max_row, 1)}"
-    for i, width in enumerate((13, 18, 16, 7, 24, 36, 30, 20, 9, 6, 8), start=1):
+    for i, width in enumerate(context.get("widths") or (), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     wb.properties.title = context["title"]
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-WORKBOOKS = {"site_student_list": student_list_workbook}

@@ -8,13 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..errors import ConfigurationError
+
 MONTH_NAMES = [m.lower() for m in _calendar.month_name]  # index 1..12
 MONTH_ABBRS = [m.lower() for m in _calendar.month_abbr]
 # A school year runs July..June; this is the order the checklist uses.
 SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
 
 
-class CalendarError(ValueError):
+class CalendarError(ConfigurationError):
     """A month, school year or date expression that cannot be understood."""
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from .custody import material_report_rows, reconcile
-from .documents import RenderJob, safe_filename, staff_recipient
-from .letters import Organisation
-from .records import DistrictData
+from .documents import safe_filename, staff_recipient
+from .families import FamilyInput, FamilyOutput
 
 SCORABLE = ("booklet", "answer document")  # paper a student wrote in is shipped for scoring
 
 
-def post_test_certification_jobs(
-    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month_key: str, state: str
-) -> list[RenderJob]:
+def post_test_certifications(inp: FamilyInput) -> FamilyOutput:
     """To each site coordinator, with the principal's block named; signed copies come back."""
+    data, org, school_year, state = inp.data, inp.organisation, inp.school_year, inp.state
     reconciliation = reconcile(data.materials, data.returns)
     principals = {s.site_id: s for s in data.staff_with_role("principal") if s.site_id}
     jobs = []
@@ -47,18 +45,12 @@ def post_test_certification_jobs(
             },
         }
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/certification:{site.id}",
-                task_id=task_id,
-                family="post_test_certification",
-                template="post_test_certification",
-                language="en",
+            inp.job(
+                f"certification:{site.id}",
                 filename=safe_filename(f"post-test-certification_{site.id}") + ".pdf",
                 title="Post-test certification: complete with the principal, sign and return",
                 recipient=staff_recipient(coordinator, site.id),
                 context=ctx,
-                format="pdf",
-                comes_back=True,
             )
         )
-    return jobs
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} post-test certification(s)"])

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..errors import ConfigurationError
 from .calendar import CalendarError, Month, parse_month_number
 from .due_rules import Due, DueContext, DueRule, DueRuleError, NoDue, parse_due_rule
 from .roles import CATEGORIES, RECIPIENT_GROUPS, STAFF_ROLES
@@ -17,7 +18,7 @@ MANUAL = "manual"
 TASK_FIELDS = {"id", "month", "phase", "title", "category", "owner", "due", "action", "recipients", "source", "notes"}
 
 
-class ChecklistError(ValueError):
+class ChecklistError(ConfigurationError):
     """The checklist file is invalid; ``problems`` lists every problem found."""
 
     def __init__(self, source: str, problems: list[str]):

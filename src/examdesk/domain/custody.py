@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from .calendar import Month
 from .documents import RenderJob, safe_filename, staff_recipient
-from .letters import Organisation
+from .families import FamilyInput, FamilyOutput
+from .organisation import Organisation
 from .records import DistrictData, Material, MaterialReturn, Session
 
 DISPOSITIONS = ("returned", "destroyed", "recycled", "missing", "damaged")
@@ -54,35 +54,29 @@ def custody_sheet_context(org: Organisation, data: DistrictData, session: Sessio
     }
 
 
-def chain_of_custody_jobs(
-    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month: Month, fmt
-) -> list[RenderJob]:
+def chain_of_custody_sheets(inp: FamilyInput) -> FamilyOutput:
     """A sheet per session held this month, to the site coordinator who issues the materials."""
+    data, month = inp.data, inp.month
+    fmt = inp.date_formatter("en")
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     jobs = []
     for session in sorted(data.sessions, key=lambda s: (s.site_id, s.date, s.start_time, s.session_id)):
         coordinator = coordinators.get(session.site_id)
         if not month.contains(session.date) or coordinator is None:
             continue
-        ctx = custody_sheet_context(org, data, session, coordinator.full_name, fmt)
+        ctx = custody_sheet_context(inp.organisation, data, session, coordinator.full_name, fmt)
         if not ctx["items"]:
             continue
-        recipient = staff_recipient(coordinator, session.site_id)
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month.key}/{task_id}/session:{session.session_id}",
-                task_id=task_id,
-                family="chain_of_custody",
-                template="chain_of_custody",
-                language="en",
+            inp.job(
+                f"session:{session.session_id}",
                 filename=safe_filename(f"custody_{session.date.isoformat()}_{session.session_id}") + ".docx",
                 title=f"Chain-of-custody sheet {session.session_id} ({session.date.isoformat()})",
-                recipient=recipient,
+                recipient=staff_recipient(coordinator, session.site_id),
                 context=ctx,
-                comes_back=True,
             )
         )
-    return jobs
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} chain-of-custody sheet(s)"])
 
 
 @dataclass
@@ -126,9 +120,21 @@ def reconcile(materials: list[Material], returns: list[MaterialReturn]) -> dict[
     return dict(by_site)
 
 
-def reconciliation_jobs(
-    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month_key: str, letter_date: str
-) -> list[RenderJob]:
+def custody_reconciliations(inp: FamilyInput) -> FamilyOutput:
+    """Per site: issued items against returns (Word), and the Appendix E damaged/missing form (PDF)."""
+    if not inp.data.returns:
+        return FamilyOutput([], [f"{inp.task.id}: no returned-materials table yet; nothing to reconcile"])
+    reconciliations = reconciliation_jobs(inp)
+    reports = materials_report_jobs(inp)
+    return FamilyOutput(
+        reconciliations + reports,
+        [f"{inp.task.id}: {len(reconciliations)} site reconciliation(s), {len(reports)} damaged/missing materials form(s)"],
+    )
+
+
+def reconciliation_jobs(inp: FamilyInput) -> list[RenderJob]:
+    data = inp.data
+    letter_date = inp.date_formatter("en")(inp.today)
     results = reconcile(data.materials, data.returns)
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     jobs = []
@@ -137,7 +143,7 @@ def reconciliation_jobs(
         if coordinator is None or site_id not in data.sites:
             continue
         ctx = {
-            "district": {"name": org.name},
+            "district": {"name": inp.organisation.name},
             "site": {"name": data.sites[site_id].name},
             "letter_date": letter_date,
             "coordinator": coordinator.full_name,
@@ -171,17 +177,13 @@ def reconciliation_jobs(
             ],
             "unmatched": [{"security_number": r.security_number, "disposition": r.disposition} for r in rec.unmatched],
         }
-        recipient = staff_recipient(coordinator, site_id)
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/site:{site_id}",
-                task_id=task_id,
-                family="custody_reconciliation",
-                template="custody_reconciliation",
-                language="en",
+            inp.job(
+                f"site:{site_id}",
+                output="reconciliation",
                 filename=safe_filename(f"custody-reconciliation_{site_id}") + ".docx",
                 title=f"Secure materials reconciliation: {rec.problems} item(s) to resolve",
-                recipient=recipient,
+                recipient=staff_recipient(coordinator, site_id),
                 context=ctx,
             )
         )
@@ -223,10 +225,9 @@ def _item_row(m: Material, quantity: int, circumstances: str) -> dict:
     }
 
 
-def materials_report_jobs(
-    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month_key: str, state: str
-) -> list[RenderJob]:
+def materials_report_jobs(inp: FamilyInput) -> list[RenderJob]:
     """Appendix E forms per site with items to report, 8 rows a form, to the site coordinator."""
+    data, org = inp.data, inp.organisation
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     jobs = []
     for site_id, rec in sorted(reconcile(data.materials, data.returns).items()):
@@ -238,7 +239,7 @@ def materials_report_jobs(
         pages = [rows[i : i + MATERIAL_ROWS_PER_FORM] for i in range(0, len(rows), MATERIAL_ROWS_PER_FORM)]
         for number, page_rows in enumerate(pages, start=1):
             ctx = {
-                "state": state,
+                "state": inp.state,
                 "district": {"name": org.name, "code": org.code},
                 "site": {"name": site.name, "code": site.code},
                 "contact": {
@@ -252,17 +253,13 @@ def materials_report_jobs(
             }
             suffix = f"_{number}" if len(pages) > 1 else ""
             jobs.append(
-                RenderJob(
-                    doc_key=f"{school_year}/{month_key}/{task_id}/materials-report:{site_id}{suffix}",
-                    task_id=task_id,
-                    family="materials_report",
-                    template="materials_report",
-                    language="en",
+                inp.job(
+                    f"materials-report:{site_id}{suffix}",
+                    output="materials_report",
                     filename=safe_filename(f"materials-report_{site_id}{suffix}") + ".pdf",
                     title=f"Damaged or missing materials report ({len(page_rows)} item(s)): check and submit",
                     recipient=staff_recipient(coordinator, site_id),
                     context=ctx,
-                    format="pdf",
                 )
             )
     return jobs

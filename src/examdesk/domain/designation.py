@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from .calendar import Month
-from .documents import RenderJob, staff_recipient
-from .letters import Organisation
-from .records import DistrictData
+from .documents import staff_recipient
+from .families import FamilyInput, FamilyOutput
 
 
-def designation_jobs(
-    data: DistrictData, org: Organisation, *, task_id: str, school_year: str, month: Month
-) -> list[RenderJob]:
+def designation_forms(inp: FamilyInput) -> FamilyOutput:
     """To the superintendent, prefilled with the current coordinator. July designates for the
     year that starts then; April for the next one."""
+    data, org, school_year, month = inp.data, inp.organisation, inp.school_year, inp.month
     superintendent = next(iter(data.staff_with_role("superintendent")), None)
     coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
     if superintendent is None:
-        return []
+        return FamilyOutput([], [f"{inp.task.id}: no superintendent in the staff table; no designation form"])
     start = int(school_year[:4])
     for_year = school_year if month.month >= 7 else f"{start + 1}-{str(start + 2)[-2:]}"
     ctx = {
@@ -31,18 +28,11 @@ def designation_jobs(
         },
         "retain_current": month.month < 7,
     }
-    return [
-        RenderJob(
-            doc_key=f"{school_year}/{month.key}/{task_id}/designation:{for_year}",
-            task_id=task_id,
-            family="designation_form",
-            template="designation_form",
-            language="en",
-            filename=f"coordinator-designation_{for_year}.pdf",
-            title=f"Designation of the LEA coordinator for {for_year} (due July 1): sign and return",
-            recipient=staff_recipient(superintendent),
-            context=ctx,
-            format="pdf",
-            comes_back=True,
-        )
-    ]
+    job = inp.job(
+        f"designation:{for_year}",
+        filename=f"coordinator-designation_{for_year}.pdf",
+        title=f"Designation of the LEA coordinator for {for_year} (due July 1): sign and return",
+        recipient=staff_recipient(superintendent),
+        context=ctx,
+    )
+    return FamilyOutput([job], [f"{inp.task.id}: 1 designation form(s)"])

@@ -15,10 +15,11 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ..errors import ConfigurationError
 from .calendar import CalendarError, Month, SchoolYear, WorkingCalendar, parse_month_number
 
 
-class DueRuleError(ValueError):
+class DueRuleError(ConfigurationError):
     pass
 
 
@@ -142,3 +143,40 @@ def parse_due_rule(text: str | None) -> DueRule:
         f"due {text!r}: expected 'July 1', 'end of month', 'on EVENT' or "
         "'N working days|days|weeks|months before|after EVENT'"
     )
+
+
+STANDARD_EVENTS = (
+    "first_instructional_day",
+    "last_instructional_day",
+    "testing_window_start",
+    "testing_window_end",
+    "results_received",
+)
+
+
+def district_events(
+    first_instructional_day: date,
+    last_instructional_day: date,
+    extra: dict[str, date],
+    testing_window: tuple[date, date] | None,
+    results_received: date | None,
+) -> dict[str, date]:
+    """The dated events due rules can name: the school year's, the testing window's (once known),
+    the results' arrival (once known), and the district's own (``school_years[].events``)."""
+    events = {
+        "first_instructional_day": first_instructional_day,
+        "last_instructional_day": last_instructional_day,
+    }
+    if testing_window:
+        events["testing_window_start"], events["testing_window_end"] = testing_window
+    if results_received:
+        events["results_received"] = results_received
+    events.update(extra)
+    return events
+
+
+def format_due(due: Due) -> str:
+    """A due date for people: the date, or what it waits for."""
+    if due.day is not None:
+        return due.day.isoformat()
+    return f"when {due.waiting_for.replace('_', ' ')} is known" if due.waiting_for else "—"

@@ -15,11 +15,13 @@ from datetime import date, datetime
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..errors import TemplateError
+
 FORMATS = ("text", "date")
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
-class FieldMapError(ValueError):
+class FieldMapError(TemplateError):
     """A wrong field map or a record the map cannot read; names the map, the field and the row."""
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from .calendar import Month, WorkingCalendar
-from .documents import RenderJob, safe_filename, staff_recipient
-from .letters import Organisation
+from .calendar import WorkingCalendar
+from .documents import safe_filename, staff_recipient
+from .families import FamilyInput, FamilyOutput
+from .organisation import Organisation
 from .records import DistrictData, Incident
 
 CONTENT_AREAS = {"SB-ELA": "ela", "SB-MATH": "math", "CAST": "science", "CAA-ELA": "ela", "CAA-MATH": "math"}
@@ -57,41 +58,30 @@ def irregularity_context(
     }
 
 
-def irregularity_report_jobs(
-    data: DistrictData,
-    org: Organisation,
-    *,
-    task_id: str,
-    school_year: str,
-    month: Month,
-    calendar: WorkingCalendar,
-    school_days: int,
-    fmt: Callable[[date], str],
-) -> list[RenderJob]:
+def irregularity_reports(inp: FamilyInput) -> FamilyOutput:
     """A prefilled report per incident of the month, to the coordinator of the incident's site."""
+    data = inp.data
+    if not data.incidents:
+        return FamilyOutput([], [f"{inp.task.id}: no incidents table or no incidents; nothing to report"])
+    fmt = inp.date_formatter("en")
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     district_coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
     jobs = []
     for incident in sorted(data.incidents, key=lambda i: (i.incident_date, i.incident_id)):
         session = data.session_by_id.get(incident.session_id)
-        if session is None or not month.contains(incident.incident_date):
+        if session is None or not inp.month.contains(incident.incident_date):
             continue
         to = coordinators.get(session.site_id) or district_coordinator
         if to is None:
             continue
-        due = report_due(incident, calendar, school_days)
+        due = report_due(incident, inp.calendar, inp.irregularity_report_school_days)
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month.key}/{task_id}/incident:{incident.incident_id}",
-                task_id=task_id,
-                family="irregularity_report",
-                template="irregularity_report",
-                language="en",
+            inp.job(
+                f"incident:{incident.incident_id}",
                 filename=safe_filename(f"irregularity-report_{incident.incident_id}") + ".pdf",
                 title=f"Irregularity report {incident.incident_id}: check, complete and submit by {fmt(due)}",
                 recipient=staff_recipient(to, session.site_id),
-                context=irregularity_context(incident, data, org, due, fmt),
-                format="pdf",
+                context=irregularity_context(incident, data, inp.organisation, due, fmt),
             )
         )
-    return jobs
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} irregularity report(s) this month"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
-
 from .documents import Recipient, RenderJob, safe_filename
+from .families import FamilyInput, FamilyOutput
 from .languages import language_name
+from .organisation import Organisation
+
+__all__ = ["Organisation", "choose_language", "parent_notifications"]
 from .records import DistrictData, Guardian, Student
 
 TITLES = {
@@ -17,15 +17,6 @@ TITLES = {
     "zh-Hant": "{name} 即將參加州測驗通知",
     "fil": "Paunawa sa nalalapit na pagsusulit ng estado ni {name}",
 }
-
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    code: str
-    coordinator_name: str
-    coordinator_email: str
-    coordinator_title: str = "District Test Coordinator"
 
 
 def choose_language(preferred: str | None, available: set[str], default: str = "en") -> tuple[str, str | None]:
@@ -53,50 +44,21 @@ def _tests_for(data: DistrictData, student: Student) -> list[dict]:
     ]
 
 
-def parent_notification_jobs(
-    data: DistrictData,
-    org: Organisation,
-    *,
-    task_id: str,
-    school_year: str,
-    month_key: str,
-    letter_date: date,
-    available_languages: set[str],
-    formatter_for: Callable[[str], Callable[[date], str]],
-) -> Iterator[RenderJob]:
+def parent_notifications(inp: FamilyInput) -> FamilyOutput:
     """One letter per student, addressed to the primary guardian (produced lazily: a district may be large)."""
-    for student in data.students_by_site():
-        guardian = data.primary_guardian(student.student_id)
-        if guardian is None:
-            continue  # counted by the service as "without a guardian to write to"
-        yield _parent_job(
-            data,
-            org,
-            student,
-            guardian,
-            task_id,
-            school_year,
-            month_key,
-            letter_date,
-            available_languages,
-            formatter_for,
-        )
+    available = inp.languages("parent_notification")
+    jobs = (
+        _parent_job(inp, student, guardian, available)
+        for student in inp.data.students_by_site()
+        if (guardian := inp.data.primary_guardian(student.student_id)) is not None
+    )
+    return FamilyOutput(jobs, expected=len(inp.data.students), shortfall="a guardian with an email address")
 
 
-def _parent_job(
-    data: DistrictData,
-    org: Organisation,
-    student: Student,
-    guardian: Guardian,
-    task_id: str,
-    school_year: str,
-    month_key: str,
-    letter_date: date,
-    available: set[str],
-    formatter_for: Callable[[str], Callable[[date], str]],
-) -> RenderJob:
+def _parent_job(inp: FamilyInput, student: Student, guardian: Guardian, available: set[str]) -> RenderJob:
+    data, org = inp.data, inp.organisation
     language, note = choose_language(guardian.preferred_language or student.home_language, available)
-    fmt = formatter_for(language)
+    fmt = inp.date_formatter(language)
     site = data.sites[student.site_id]
     window = data.window_for(student.site_id)
     coordinators = [s for s in data.staff_with_role("site_coordinator") if s.site_id == student.site_id]
@@ -104,8 +66,8 @@ def _parent_job(
     tests = _tests_for(data, student)
     context = {
         "district": {"name": org.name, "code": org.code},
-        "school_year": school_year,
-        "letter_date": fmt(letter_date),
+        "school_year": inp.school_year,
+        "letter_date": fmt(inp.today),
         "site": {"name": site.name, "address": site.address},
         "guardian": {
             "name": guardian.full_name,
@@ -146,15 +108,13 @@ def _parent_job(
         role="guardian",
         site_id=student.site_id,
     )
-    return RenderJob(
-        doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{recipient.key}",
-        task_id=task_id,
-        family="parent_notification",
-        template="parent_notification",
+    return inp.job(
+        f"student:{student.student_id}",
+        recipient.key,
+        recipient=recipient,
         language=language,
         title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
         filename=safe_filename(f"testing-notice_{student.student_id}_{language}") + ".docx",
-        recipient=recipient,
         context=context,
         student_id=student.student_id,
         note=note,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from .documents import RenderJob, safe_filename, staff_recipient
-from .letters import Organisation
-from .records import DistrictData, Student
+from .documents import safe_filename, staff_recipient
+from .families import FamilyInput, FamilyOutput
+from .records import Student
 
 VERSIONS = {"braille": "braille", "large print": "large_print"}
 
@@ -20,20 +18,14 @@ def paper_version(student: Student) -> str | None:
     return None
 
 
-def paper_exam_request_jobs(
-    data: DistrictData,
-    org: Organisation,
-    *,
-    task_id: str,
-    school_year: str,
-    month_key: str,
-    letter_date: date,
-    needed_by: date | None,
-) -> list[RenderJob]:
+def paper_exam_requests(inp: FamilyInput) -> FamilyOutput:
     """A request per student who needs one, to the district coordinator who submits them."""
+    data, org = inp.data, inp.organisation
+    window = data.district_window()
+    needed_by = window[0] if window else None
     coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
     if coordinator is None:
-        return []
+        return FamilyOutput([], [f"{inp.task.id}: no district coordinator in the staff table; no paper-exam request"])
     jobs = []
     for student in data.students_by_site():
         version = paper_version(student)
@@ -53,21 +45,16 @@ def paper_exam_request_jobs(
             "quantity": str(max(len(tests), 1)),
             "needed_by": needed_by,
             "requested_by": coordinator.full_name,
-            "letter_date": letter_date,
+            "letter_date": inp.today,
         }
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}",
-                task_id=task_id,
-                family="paper_exam_request",
-                template="paper_exam_request",
-                language="en",
+            inp.job(
+                f"student:{student.student_id}",
                 filename=safe_filename(f"paper-exam-request_{student.site_id}_{version}_{student.student_id}") + ".pdf",
                 title=f"Special request for a paper exam ({version.replace('_', ' ')}): check and submit",
                 recipient=staff_recipient(coordinator),
                 context=ctx,
                 student_id=student.student_id,
-                format="pdf",
             )
         )
-    return jobs
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} paper-exam request(s) (braille or large print)"])

@@ -219,6 +219,10 @@ class DistrictData:
             return None
         return min(w.start_date for w in self.windows), max(w.end_date for w in self.windows)
 
+    def results_received(self) -> date | None:
+        """The day the results file arrived (its earliest received date), once there are results."""
+        return min((r.received_date for r in self.results), default=None)
+
     def primary_guardian(self, student_id: str) -> Guardian | None:
         guardians = self.guardians_by_student.get(student_id, [])
         for g in guardians:

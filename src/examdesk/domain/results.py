@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from .documents import Recipient, RenderJob, safe_filename
-from .letters import Organisation, choose_language
-from .records import DistrictData, Student
+from .families import FamilyInput, FamilyOutput
+from .letters import choose_language
+from .organisation import Signatory
+from .records import Result, Student
+
+__all__ = ["LEVELS", "Signatory", "age_on", "result_letters"]
 
 LEVELS = {
     "en": {
@@ -61,97 +63,51 @@ TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Signatory:
-    name: str
-    title: str
-
-
 def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def result_letter_jobs(
-    data: DistrictData,
-    org: Organisation,
-    signatory: Signatory,
-    *,
-    task_id: str,
-    school_year: str,
-    month_key: str,
-    letter_date: date,
-    available_languages: set[str],
-    formatter_for: Callable[[str], Callable[[date], str]],
-    adult_age: int,
-    test_names: dict[str, str],
-) -> Iterator[RenderJob]:
-    for student in data.students_by_site():
-        results = data.results_by_student.get(student.student_id)
-        if not results:
-            continue
-        adult = age_on(student.birth_date, letter_date) >= adult_age
-        guardian = data.primary_guardian(student.student_id)
-        if adult:
-            # an adult student is written to directly, at the guardian email on file if the student has none
-            email = guardian.email if guardian else None
-            addressee = student.full_name
-            key = f"student:{student.student_id}"
-            preferred = student.home_language
-        elif guardian is not None:
-            email, addressee, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"
-            preferred = guardian.preferred_language or student.home_language
-        else:
-            continue
-        if not email:
-            continue
-        yield _job(
-            data,
-            org,
-            signatory,
-            student,
-            results,
-            addressee,
-            email,
-            key,
-            adult,
-            preferred,
-            task_id,
-            school_year,
-            month_key,
-            letter_date,
-            available_languages,
-            formatter_for,
-            test_names,
-        )
+def result_letters(inp: FamilyInput) -> FamilyOutput:
+    """One letter per student with results: to the guardian, or to the student at ``adult_age``."""
+    available = inp.languages("result_letter")
+    test_names = {s.test_code: s.test_name for s in inp.data.sessions}
+    with_results = len({r.student_id for r in inp.data.results})
+    jobs = (
+        job
+        for student in inp.data.students_by_site()
+        if (job := _job(inp, student, available, test_names)) is not None
+    )
+    return FamilyOutput(jobs, expected=with_results, shortfall="an email address to send results to")
 
 
-def _job(
-    data,
-    org,
-    signatory,
-    student: Student,
-    results,
-    addressee,
-    email,
-    key,
-    adult,
-    preferred,
-    task_id,
-    school_year,
-    month_key,
-    letter_date,
-    available,
-    formatter_for,
-    test_names,
-) -> RenderJob:
+def _job(inp: FamilyInput, student: Student, available: set[str], test_names: dict[str, str]) -> RenderJob | None:
+    data, org, signatory = inp.data, inp.organisation, inp.signatory
+    results: list[Result] = data.results_by_student.get(student.student_id) or []
+    if not results:
+        return None
+    adult = age_on(student.birth_date, inp.today) >= inp.adult_age
+    guardian = data.primary_guardian(student.student_id)
+    if adult:
+        # an adult student is written to directly, at the guardian email on file if the student has none
+        email = guardian.email if guardian else None
+        addressee = student.full_name
+        key = f"student:{student.student_id}"
+        preferred = student.home_language
+    elif guardian is not None:
+        email, addressee, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"
+        preferred = guardian.preferred_language or student.home_language
+    else:
+        return None
+    if not email:
+        return None
     language, note = choose_language(preferred, available)
     levels = LEVELS.get(language, LEVELS["en"])
-    fmt = formatter_for(language)
+    fmt = inp.date_formatter(language)
     site = data.sites[student.site_id]
     context = {
         "district": {"name": org.name, "code": org.code},
-        "school_year": school_year,
-        "letter_date": fmt(letter_date),
+        "school_year": inp.school_year,
+        "letter_date": fmt(inp.today),
         "site": {"name": site.name},
         "addressee": {"name": addressee, "is_student": adult},
         "student": {
@@ -182,15 +138,13 @@ def _job(
         role="student" if adult else "guardian",
         site_id=student.site_id,
     )
-    return RenderJob(
-        doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{key}",
-        task_id=task_id,
-        family="result_letter",
-        template="result_letter",
+    return inp.job(
+        f"student:{student.student_id}",
+        key,
+        recipient=recipient,
         language=language,
         filename=safe_filename(f"results_{student.student_id}_{language}") + ".docx",
         title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
-        recipient=recipient,
         context=context,
         student_id=student.student_id,
         note=note,

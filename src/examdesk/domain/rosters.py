@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .documents import RenderJob, safe_filename, staff_recipient
-from .records import DistrictData
+from .documents import safe_filename, staff_recipient
+from .families import FamilyInput, FamilyOutput
 
 COLUMNS = (
     "Student ID",
@@ -18,9 +18,12 @@ COLUMNS = (
     "IEP",
     "504 plan",
 )
+WIDTHS = (13, 18, 16, 7, 24, 36, 30, 20, 9, 6, 8)
 
 
-def site_student_list_jobs(data: DistrictData, *, task_id: str, school_year: str, month_key: str) -> list[RenderJob]:
+def site_student_lists(inp: FamilyInput) -> FamilyOutput:
+    """A workbook per site for its coordinator(s): students, tests, supports, condition codes."""
+    data, school_year = inp.data, inp.school_year
     jobs = []
     for site_id, site in sorted(data.sites.items()):
         coordinators = [s for s in data.staff_with_role("site_coordinator") if s.site_id == site_id]
@@ -56,21 +59,23 @@ def site_student_list_jobs(data: DistrictData, *, task_id: str, school_year: str
                     "Y" if s.plan_504 else "N",
                 ]
             )
-        context = {"title": f"{site.name}: student list {school_year}", "columns": list(COLUMNS), "rows": rows}
+        context = {
+            "title": f"{site.name}: student list {school_year}",
+            "sheet": "Students",
+            "columns": list(COLUMNS),
+            "widths": list(WIDTHS),
+            "rows": rows,
+        }
         for c in coordinators:
             recipient = staff_recipient(c, site_id)
             jobs.append(
-                RenderJob(
-                    doc_key=f"{school_year}/{month_key}/{task_id}/site:{site_id}/{recipient.key}",
-                    task_id=task_id,
-                    family="site_student_list",
-                    template="site_student_list",
-                    language="en",
+                inp.job(
+                    f"site:{site_id}",
+                    recipient.key,
                     filename=safe_filename(f"student-list_{site_id}_{school_year}") + ".xlsx",
                     title=f"Student list for {site.name} ({len(rows)} students)",
                     recipient=recipient,
                     context=context,
-                    format="xlsx",
                 )
             )
-    return jobs
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} site student list(s)"])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 from .documents import RenderJob, safe_filename, staff_recipient
-from .letters import Organisation
-from .records import DistrictData, StaffMember
+from .families import FamilyInput, FamilyOutput
+from .organisation import Organisation
+from .records import StaffMember
 from .roles import role_title
 
 # Which sections of the agreement apply to a role
@@ -59,35 +57,29 @@ def agreement_context(
     }
 
 
-def security_agreement_jobs(
-    data: DistrictData,
-    org: Organisation,
-    *,
-    task_id: str,
-    roles: tuple[str, ...],
-    school_year: str,
-    month_key: str,
-    letter_date: date,
-    fmt: Callable[[date], str],
-) -> list[RenderJob]:
-    """An agreement for each person in ``roles``; a summary per site for its site coordinator."""
+def security_agreements(inp: FamilyInput) -> FamilyOutput:
+    """An agreement (to read) and its fillable form (to sign and return) for each person in the
+    task's recipient roles; a list per site for its site coordinator."""
+    data, org = inp.data, inp.organisation
+    roles = tuple(r for r in inp.task.recipients if r != "guardians")
+    fmt = inp.date_formatter("en")
     people = sorted((s for s in data.staff if s.role in roles), key=lambda s: (s.site_id or "", s.role, s.last_name))
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     district_coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
     jobs: list[RenderJob] = []
     for person in people:
         site_name = data.sites[person.site_id].name if person.site_id in data.sites else org.name
-        ctx = agreement_context(person, site_name, org, school_year, fmt(letter_date))
-        signer_to = coordinators.get(person.site_id) if person.role != "site_coordinator" else district_coordinator
+        ctx = agreement_context(person, site_name, org, inp.school_year, fmt(inp.today))
+        signer_to = (
+            coordinators.get(person.site_id) if person.role != "site_coordinator" else district_coordinator
+        )
         ctx["return_to"] = signer_to.full_name if signer_to else org.coordinator_name
         recipient = staff_recipient(person)
+        staff_key = f"staff:{person.staff_id}"
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}",
-                task_id=task_id,
-                family="security_agreement",
-                template="security_agreement",
-                language="en",
+            inp.job(
+                staff_key,
+                output="agreement",
                 filename=safe_filename(f"security-agreement_{person.staff_id}") + ".docx",
                 title="Test security agreement (to read)",
                 recipient=recipient,
@@ -95,44 +87,40 @@ def security_agreement_jobs(
             )
         )
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}/form",
-                task_id=task_id,
-                family="security_agreement",
-                template="security_agreement",
-                language="en",
+            inp.job(
+                staff_key,
+                "form",
+                output="form",
                 filename=safe_filename(f"security-agreement-form_{person.staff_id}") + ".pdf",
                 title="Test security agreement form: tick, sign, date and return",
                 recipient=recipient,
                 context=ctx,
-                format="pdf",
-                comes_back=True,
             )
         )
+    summaries = 0
     for site_id, coordinator in sorted(coordinators.items()):
         staff = [p for p in people if p.site_id == site_id]
         if not staff:
             continue
         ctx = {
             "district": {"name": org.name},
-            "school_year": school_year,
-            "letter_date": fmt(letter_date),
+            "school_year": inp.school_year,
+            "letter_date": fmt(inp.today),
             "site": {"name": data.sites[site_id].name},
             "coordinator": {"name": coordinator.full_name},
             "staff": [{"name": p.full_name, "role": role_title(p.role), "email": p.email} for p in staff],
         }
-        recipient = staff_recipient(coordinator, site_id)
+        summaries += 1
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/site-summary:{site_id}",
-                task_id=task_id,
-                family="security_agreement",
-                template="security_agreement_summary",
-                language="en",
+            inp.job(
+                f"site-summary:{site_id}",
+                output="site_summary",
                 filename=safe_filename(f"security-agreements_{site_id}_summary") + ".docx",
                 title=f"Security agreements sent to your site's staff ({len(staff)})",
-                recipient=recipient,
+                recipient=staff_recipient(coordinator, site_id),
                 context=ctx,
             )
         )
-    return jobs
+    agreements = len(people)
+    note = f"{inp.task.id}: {agreements} agreement(s) with {agreements} fillable form(s), {summaries} site summary(ies)"
+    return FamilyOutput(jobs, [note])

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..errors import InputDataError
 from .languages import LANGUAGES, language_code
 from .roles import STAFF_ROLES
 
@@ -70,7 +71,7 @@ class TableResult:
     total_rows: int = 0
 
 
-class FatalDataError(ValueError):
+class FatalDataError(InputDataError):
     """Input that stops a run before anything is generated: missing file or column."""
 
     def __init__(self, problems: list[Problem]):

@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 
 from .calendar import WorkingCalendar
 from .documents import Recipient, RenderJob, safe_filename, staff_recipient
-from .letters import Organisation
+from .families import FamilyInput, FamilyOutput
+from .organisation import Organisation
 from .records import DistrictData, Session, Student
 from .roles import role_title
 
@@ -100,19 +101,13 @@ def _next_free(first: Sitting, taken: set[tuple[date, str]], calendar: WorkingCa
         day = calendar.add_working_days(day, 1)
 
 
-def candidate_timetable_jobs(
-    data: DistrictData,
-    org: Organisation,
-    clashes: list[Clash],
-    *,
-    task_id: str,
-    school_year: str,
-    month_key: str,
-    fmt,
-    available: set[str],
-) -> list[RenderJob]:
+def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
+    """A timetable per candidate (extra time applied, clashes flagged) with a calendar file, to the primary guardian."""
+    data, org = inp.data, inp.organisation
+    fmt = inp.date_formatter("en")
+    clashes = find_clashes(data, inp.calendar)
     clashed = {(c.student.student_id, c.later.session.session_id): c for c in clashes}
-    jobs = []
+    jobs: list[RenderJob] = []
     for student in data.students_by_site():
         sittings = sittings_for(data, student)
         guardian = data.primary_guardian(student.student_id)
@@ -157,13 +152,12 @@ def candidate_timetable_jobs(
             role="guardian",
             site_id=student.site_id,
         )
+        student_key = f"student:{student.student_id}"
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{recipient.key}",
-                task_id=task_id,
-                family="candidate_timetable",
-                template="candidate_timetable",
-                language="en",
+            inp.job(
+                student_key,
+                recipient.key,
+                output="timetable",
                 filename=safe_filename(f"timetable_{student.student_id}") + ".docx",
                 title=f"Exam timetable for {student.first_name}",
                 recipient=recipient,
@@ -173,7 +167,7 @@ def candidate_timetable_jobs(
         )
         events = [
             {
-                "uid": f"{school_year}-{x.session.session_id}-{student.student_id}@examdesk",
+                "uid": f"{inp.school_year}-{x.session.session_id}-{student.student_id}@examdesk",
                 "start": x.start.isoformat(),
                 "end": x.end.isoformat(),
                 "summary": f"{x.session.test_code}: {x.session.test_name}",
@@ -182,21 +176,21 @@ def candidate_timetable_jobs(
             for x in sittings
         ]
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/student:{student.student_id}/{recipient.key}/ics",
-                task_id=task_id,
-                family="candidate_timetable",
-                template="calendar",
-                language="en",
+            inp.job(
+                student_key,
+                recipient.key,
+                "ics",
+                output="calendar",
                 filename=safe_filename(f"exams_{student.student_id}") + ".ics",
                 title="The exams above, for your calendar (.ics)",
                 recipient=recipient,
                 context={"events": events, "name": f"Exams: {student.first_name}"},
                 student_id=student.student_id,
-                format="ics",
             )
         )
-    return jobs
+    timetables = len(jobs) // 2
+    note = f"{inp.task.id}: {timetables} candidate timetable(s) with calendar invitations, {len(clashes)} clash(es) flagged"
+    return FamilyOutput(jobs, [note])
 
 
 def clash_report_context(org: Organisation, clashes: list[Clash], fmt) -> dict:
@@ -219,16 +213,30 @@ def clash_report_context(org: Organisation, clashes: list[Clash], fmt) -> dict:
     }
 
 
-def staff_timetable_jobs(
-    data: DistrictData,
-    org: Organisation,
-    *,
-    task_id: str,
-    roles: tuple[str, ...],
-    school_year: str,
-    month_key: str,
-    fmt,
-) -> list[RenderJob]:
+def clash_reports(inp: FamilyInput) -> FamilyOutput:
+    """The clashes with their proposed resolutions, to each holder of the task's recipient roles."""
+    clashes = find_clashes(inp.data, inp.calendar)
+    context = clash_report_context(inp.organisation, clashes, inp.date_formatter("en"))
+    jobs = []
+    for role in inp.task.recipients:
+        for person in inp.data.staff_with_role(role):
+            recipient = staff_recipient(person)
+            jobs.append(
+                inp.job(
+                    recipient.key,
+                    filename=f"clash-report_{inp.month.key}.docx",
+                    title=f"Timetable clashes ({len(clashes)})",
+                    recipient=recipient,
+                    context=context,
+                )
+            )
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(clashes)} clash(es) in the report"])
+
+
+def staff_timetables(inp: FamilyInput) -> FamilyOutput:
+    """Each test administrator's and proctor's duties, to them."""
+    data, org = inp.data, inp.organisation
+    fmt = inp.date_formatter("en")
     duties: dict[str, list[tuple[Session, str]]] = defaultdict(list)
     for s in data.sessions:
         duties[s.administrator_id].append((s, "test administrator"))
@@ -236,7 +244,7 @@ def staff_timetable_jobs(
             duties[s.proctor_id].append((s, "proctor"))
     jobs = []
     for person in sorted(data.staff, key=lambda p: p.staff_id):
-        if person.role not in roles or not duties.get(person.staff_id):
+        if person.role not in inp.task.recipients or not duties.get(person.staff_id):
             continue
         rows = [
             {
@@ -255,18 +263,13 @@ def staff_timetable_jobs(
             "person": {"name": person.full_name, "role": role_title(person.role)},
             "rows": rows,
         }
-        recipient = staff_recipient(person)
         jobs.append(
-            RenderJob(
-                doc_key=f"{school_year}/{month_key}/{task_id}/staff:{person.staff_id}",
-                task_id=task_id,
-                family="staff_timetable",
-                template="staff_timetable",
-                language="en",
+            inp.job(
+                f"staff:{person.staff_id}",
                 filename=safe_filename(f"duty-timetable_{person.staff_id}") + ".docx",
                 title=f"Your testing duties ({len(rows)} session(s))",
-                recipient=recipient,
+                recipient=staff_recipient(person),
                 context=context,
             )
         )
-    return jobs
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} duty timetable(s)"])

@@ -1,1 +1,0 @@
-"""Prefect flows: orchestration only. Installed as the package ``examdesk.flows``."""

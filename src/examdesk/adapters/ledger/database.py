@@ -1,0 +1,176 @@
+"""The ledger's database: one engine per process and URL, schema migrated once, and the unit of
+work every service uses to read and change the ledger.
+
+    with ledger.unit_of_work() as uow:
+        run_id = uow.runs.start(school_year, month)
+        uow.commit()
+
+Leaving the block without ``commit()`` rolls back. SQLite file by default; any SQLAlchemy URL
+(PostgreSQL: postgresql+psycopg://...) works; ``sqlite://`` is an in-memory ledger for tests.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from .repositories import Acknowledgements, Documents, Messages, Runs, TaskStatuses, message_statements
+
+MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
+INITIAL_REVISION = "0001"  # the schema examdesk created with create_all before it had migrations
+IN_MEMORY = "sqlite://"
+
+_engines: dict[tuple[str, int], Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: a commit survives the process being killed (what exactly-once relies on);
+    # only a power cut can lose the last commits. FULL would fsync three times per message.
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def engine_for(url: str) -> Engine:
+    """The process's engine for ``url``, created and migrated on first use (a forked child gets its own).
+    Each in-memory ledger (``sqlite://``) is a new, separate database."""
+    if url == IN_MEMORY:
+        engine = _create(url)
+        migrate(engine)
+        return engine
+    key = (url, os.getpid())
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _create(url)
+            migrate(engine)
+            _engines[key] = engine
+        return engine
+
+
+def _create(url: str) -> Engine:
+    if url == IN_MEMORY:
+        return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the ledger's schema to the newest revision (Alembic).
+
+    Two processes opening a new or old ledger at once take turns: an advisory lock on
+    PostgreSQL, a lock file beside the database on SQLite.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7450031)")
+        tables = inspect(connection).get_table_names()
+        config.attributes["connection"] = connection
+        if "runs" in tables and "alembic_version" not in tables:
+            command.stamp(config, INITIAL_REVISION)
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+class UnitOfWork:
+    """One connection and one transaction; repositories for each part of the ledger."""
+
+    runs: Runs
+    documents: Documents
+    messages: Messages
+    acks: Acknowledgements
+    tasks: TaskStatuses
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        connection = self._engine.connect()
+        self._connection = connection
+        self._transaction = connection.begin()
+        self.runs = Runs(connection)
+        self.acks = Acknowledgements(connection)
+        self.documents = Documents(connection, self.acks)
+        self.messages = Messages(connection, message_statements(self._engine.dialect.name))
+        self.tasks = TaskStatuses(connection)
+        return self
+
+    def commit(self) -> None:
+        """Make everything done so far durable; the unit of work can go on (in a new transaction)."""
+        assert self._connection is not None, "commit() outside the with block"
+        self._transaction.commit()
+        self._transaction = self._connection.begin()
+
+    def rollback(self) -> None:
+        assert self._connection is not None, "rollback() outside the with block"
+        self._transaction.rollback()
+        self._transaction = self._connection.begin()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._connection is not None
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+
+class LedgerDatabase:
+    """Hands out units of work on the process's engine for one ledger URL."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = engine_for(url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+
+def forget_engines() -> None:
+    """Close every engine this process holds (tests that drop their database call this first)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,383 @@
+"""What services read from and write to the ledger, table by table, on one unit of work's connection.
+
+A message is claimed (pending|failed -> sending) by one conditional UPDATE, so two processes
+running the same month cannot both send it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Executable
+
+from ...domain.messages import CLAIMABLE, DELIVERED, REACHED, MessageState
+from .schema import acknowledgements, documents, message_documents, messages, runs, task_status
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _values(states: Iterable[MessageState]) -> list[str]:
+    return sorted(s.value for s in states)
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class MessageStatements:
+    """Built once per dialect: the send loop runs them for every message."""
+
+    claim: Executable
+    insert_new: Executable | None  # insert unless the key exists, returning the new id
+
+
+_statements: dict[str, MessageStatements] = {}
+
+
+def message_statements(dialect: str) -> MessageStatements:
+    found = _statements.get(dialect)
+    if found is None:
+        claim = (
+            update(messages)
+            .where(messages.c.idempotency_key == bindparam("key"), messages.c.state.in_(_values(CLAIMABLE)))
+            .values(
+                state=MessageState.SENDING.value,
+                attempts=messages.c.attempts + 1,
+                updated_at=bindparam("now"),
+                claimed_by=bindparam("by"),
+            )
+        )
+        insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(dialect)
+        insert_new = (
+            insert(messages).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(messages.c.id)
+            if insert is not None
+            else None
+        )
+        found = _statements[dialect] = MessageStatements(claim, insert_new)
+    return found
+
+
+class Runs:
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def start(self, school_year: str, month: str) -> int:
+        result = self.c.execute(
+            runs.insert().values(school_year=school_year, month=month, started_at=_now(), state="running")
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def finish(self, run_id: int, state: str, summary: dict) -> None:
+        self.c.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(finished_at=_now(), state=state, summary=json.loads(json.dumps(summary, default=str)))
+        )
+
+
+def delivered_keys(school_year: str, month: str):
+    """The doc_keys of a month already in a sent (or possibly sent) message, as a query."""
+    return (
+        select(message_documents.c.doc_key)
+        .join(messages, messages.c.id == message_documents.c.message_id)
+        .where(
+            messages.c.school_year == school_year,
+            messages.c.month == month,
+            messages.c.state.in_(_values(DELIVERED)),
+        )
+    )
+
+
+class Acknowledgements:
+    """Returned documents: who signed or returned what, when, from which source."""
+
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def record(self, row: dict) -> None:
+        """One acknowledgement per document: a later return of the same document replaces it."""
+        self.c.execute(
+            delete(acknowledgements).where(
+                acknowledgements.c.school_year == row["school_year"], acknowledgements.c.doc_key == row["doc_key"]
+            )
+        )
+        self.c.execute(acknowledgements.insert().values(**row, received_at=_now()))
+
+    def of_year(self, school_year: str) -> list[dict]:
+        q = (
+            select(acknowledgements)
+            .where(acknowledgements.c.school_year == school_year)
+            .order_by(acknowledgements.c.id)
+        )
+        return [dict(r._mapping) for r in self.c.execute(q)]
+
+
+class Documents:
+    def __init__(self, connection: Connection, acks: Acknowledgements):
+        self.c = connection
+        self._acks = acks
+
+    def record(self, run_id: int, rows: list[dict]) -> None:
+        if rows:
+            now = _now()
+            self.c.execute(documents.insert(), [dict(r, run_id=run_id, created_at=now) for r in rows])
+
+    def delivered_among(self, school_year: str, month: str, doc_keys: list[str]) -> set[str]:
+        """Which of these documents are already in a sent (or possibly sent) message."""
+        if not doc_keys:
+            return set()
+        q = delivered_keys(school_year, month).where(message_documents.c.doc_key.in_(doc_keys))
+        return set(self.c.execute(q).scalars())
+
+    ORDER = (documents.c.recipient_email, documents.c.recipient_key, documents.c.id)
+
+    def run_page(self, run_id: int, after: tuple | None, limit: int) -> list[dict]:
+        """A page of a run's documents, recipient by recipient, after ``after`` (the last row's order key)."""
+        q = select(documents).where(documents.c.run_id == run_id).order_by(*self.ORDER).limit(limit)
+        if after is not None:
+            q = q.where(tuple_(*self.ORDER) > tuple_(*after))
+        return [dict(r._mapping) for r in self.c.execute(q)]
+
+    @classmethod
+    def order_key(cls, row: dict) -> tuple:
+        return tuple(row[col.name] for col in cls.ORDER)
+
+    def run_recipient_count(self, run_id: int) -> int:
+        q = select(func.count()).select_from(
+            select(documents.c.recipient_email, documents.c.recipient_key)
+            .where(documents.c.run_id == run_id)
+            .distinct()
+            .subquery()
+        )
+        return int(self.c.execute(q).scalar_one())
+
+    def task_documents(self, school_year: str, month: str, task_id: str) -> tuple[int, int]:
+        """(documents of the task this month, how many of them are not delivered yet), counted in SQL."""
+        delivered = delivered_keys(school_year, month).where(message_documents.c.task_id == task_id)
+        made = (
+            select(documents.c.doc_key)
+            .join(runs, runs.c.id == documents.c.run_id)
+            .where(runs.c.school_year == school_year, runs.c.month == month, documents.c.task_id == task_id)
+        )
+
+        def count_distinct(q):
+            return select(func.count()).select_from(q.distinct().subquery())
+
+        total = self.c.execute(count_distinct(made.union(delivered).subquery().select())).scalar_one()
+        pending = self.c.execute(count_distinct(made.where(documents.c.doc_key.not_in(delivered)))).scalar_one()
+        return int(total), int(pending)
+
+    def expected_returns(self, school_year: str) -> list[dict]:
+        """Documents that must come back, one row per document (its latest rendering), with the
+        acknowledgement recorded for it, if any, and whether its message went out."""
+        q = (
+            select(
+                documents.c.doc_key,
+                documents.c.task_id,
+                documents.c.family,
+                documents.c.title,
+                documents.c.filename,
+                documents.c.path,
+                documents.c.recipient_key,
+                documents.c.recipient_email,
+                documents.c.recipient_name,
+                documents.c.site_id,
+                documents.c.return_due,
+                runs.c.month,
+            )
+            .join(runs, runs.c.id == documents.c.run_id)
+            .where(runs.c.school_year == school_year, documents.c.return_due.is_not(None))
+            .order_by(documents.c.id)
+        )
+        sent = (
+            select(message_documents.c.doc_key)
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(messages.c.school_year == school_year, messages.c.state.in_(_values(REACHED)))
+        )
+        rows = {r.doc_key: dict(r._mapping) for r in self.c.execute(q)}
+        delivered = set(self.c.execute(sent).scalars())
+        acks = {a["doc_key"]: a for a in self._acks.of_year(school_year)}
+        for key, row in rows.items():
+            row["delivered"] = key in delivered
+            ack = acks.get(key)
+            row["status"] = ack["status"] if ack else "outstanding"
+            row["ack"] = ack
+        return list(rows.values())
+
+
+class Messages:
+    def __init__(self, connection: Connection, statements: MessageStatements):
+        self.c = connection
+        self._statements = statements
+
+    def ensure_and_claim(self, *, key: str, doc_keys: list[tuple[str, str]], **fields: Any) -> bool:
+        """Record the message (if new) and claim it: what the send loop does for every message,
+        in one transaction (the caller commits before sending)."""
+        now = _now()
+        values = dict(
+            fields, idempotency_key=key, state=MessageState.PENDING.value, attempts=0, created_at=now, updated_at=now
+        )
+        if self._statements.insert_new is not None:
+            mid = self.c.execute(self._statements.insert_new, values).scalar()
+        else:  # other databases: the unique key refuses a second copy
+            with self.c.begin_nested() as savepoint:
+                try:
+                    mid = self.c.execute(messages.insert(), values).inserted_primary_key[0]  # type: ignore[index]
+                except IntegrityError:
+                    savepoint.rollback()
+                    mid = None
+        if mid is not None and doc_keys:  # None: already recorded by an earlier or concurrent run
+            self.c.execute(
+                message_documents.insert(), [{"message_id": mid, "doc_key": d, "task_id": t} for d, t in doc_keys]
+            )
+        claimed = self.c.execute(self._statements.claim, {"key": key, "now": _now(), "by": process_name()})
+        return claimed.rowcount == 1
+
+    def mark(self, key: str, state: MessageState, *, transport: str | None = None, error: str | None = None) -> None:
+        values: dict[str, Any] = {"state": state.value, "updated_at": _now(), "error": error}
+        if transport:
+            values["transport"] = transport
+        if state is MessageState.SENT:
+            values["sent_at"] = values["updated_at"]
+        self.c.execute(update(messages).where(messages.c.idempotency_key == key).values(**values))
+
+    def recover_abandoned(self, school_year: str, month: str, stale_after_minutes: float) -> int:
+        """Messages left 'sending' by a process that is gone become 'unknown': the server may have
+        them, so they are never resent automatically. A process on this machine is checked by its
+        pid; one elsewhere (or unrecorded) counts as gone once the claim is older than the limit."""
+        here = socket.gethostname()
+        cutoff = _now().timestamp() - stale_after_minutes * 60
+        q = select(messages.c.idempotency_key, messages.c.claimed_by, messages.c.updated_at).where(
+            messages.c.school_year == school_year,
+            messages.c.month == month,
+            messages.c.state == MessageState.SENDING.value,
+        )
+        recovered = 0
+        for key, claimed_by, updated_at in list(self.c.execute(q)):
+            host, _, pid = (claimed_by or "").rpartition(":")
+            if host == here and pid.isdigit():
+                gone = not _pid_alive(int(pid))
+            else:
+                stamp = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
+                gone = stamp.timestamp() < cutoff
+            if not gone:
+                continue
+            done = self.c.execute(
+                update(messages)
+                .where(messages.c.idempotency_key == key, messages.c.state == MessageState.SENDING.value)
+                .values(
+                    state=MessageState.UNKNOWN.value,
+                    updated_at=_now(),
+                    error=f"the process sending it ({claimed_by or 'unrecorded'}) ended before recording "
+                    "the outcome; ask the recipient, then `examdesk resend --message` if it never arrived",
+                )
+            )
+            recovered += done.rowcount
+        return recovered
+
+    def last_sent(self, school_year: str, kind: str) -> dict[str, date]:
+        """recipient key -> the day (as the run saw it) a message of this kind last went out, or may have."""
+        q = (
+            select(messages.c.recipient_key, func.max(messages.c.as_of))
+            .where(
+                messages.c.school_year == school_year,
+                messages.c.kind == kind,
+                messages.c.state.in_(_values(DELIVERED)),
+            )
+            .group_by(messages.c.recipient_key)
+        )
+        return {k: d for k, d in self.c.execute(q) if d is not None}
+
+    def find(self, key_prefix: str, limit: int = 2) -> list[dict]:
+        q = select(messages).where(messages.c.idempotency_key.startswith(key_prefix, autoescape=True))
+        return [dict(r._mapping) for r in self.c.execute(q.limit(limit))]
+
+    def release_for_resend(self, key: str) -> None:
+        """A coordinator's decision to send a message again: it becomes claimable (failed)."""
+        self.c.execute(
+            update(messages)
+            .where(messages.c.idempotency_key == key)
+            .values(state=MessageState.FAILED.value, updated_at=_now(), error="resend requested by the coordinator")
+        )
+
+    def months_with(self, school_year: str, states: Iterable[MessageState]) -> list[str]:
+        q = (
+            select(messages.c.month)
+            .where(messages.c.school_year == school_year, messages.c.state.in_(_values(states)))
+            .distinct()
+            .order_by(messages.c.month)
+        )
+        return list(self.c.execute(q).scalars())
+
+    def state_of(self, key: str) -> MessageState | None:
+        value = self.c.execute(select(messages.c.state).where(messages.c.idempotency_key == key)).scalar()
+        return MessageState(value) if value is not None else None
+
+    def of_year(self, school_year: str, month: str | None = None) -> Iterator[dict]:
+        """Every message of the year (or month), streamed in the order they were recorded."""
+        q = select(messages).where(messages.c.school_year == school_year).order_by(messages.c.id)
+        if month:
+            q = q.where(messages.c.month == month)
+        for row in self.c.execute(q.execution_options(yield_per=500)):
+            yield dict(row._mapping)
+
+    def counts_by_task(self, school_year: str) -> dict[str, Counter[str]]:
+        """task id -> messages carrying its documents, by state."""
+        q = (
+            select(message_documents.c.task_id, messages.c.state, func.count())
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(messages.c.school_year == school_year)
+            .group_by(message_documents.c.task_id, messages.c.state)
+        )
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for task_id, state, n in self.c.execute(q):
+            counts[task_id][state] += n
+        return counts
+
+
+class TaskStatuses:
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def set(self, school_year: str, task_id: str, status: str, *, note: str = "", source: str) -> None:
+        now = _now()
+        updated = self.c.execute(
+            update(task_status)
+            .where(task_status.c.school_year == school_year, task_status.c.task_id == task_id)
+            .values(status=status, note=note, source=source, updated_at=now)
+        ).rowcount
+        if not updated:
+            self.c.execute(
+                task_status.insert().values(
+                    school_year=school_year, task_id=task_id, status=status, note=note, source=source, updated_at=now
+                )
+            )
+
+    def of_year(self, school_year: str) -> dict[str, dict]:
+        q = select(task_status).where(task_status.c.school_year == school_year)
+        return {r.task_id: dict(r._mapping) for r in self.c.execute(q)}

@@ -1,0 +1,118 @@
+"""The ledger's tables (SQLAlchemy Core). Their history is in examdesk/migrations (Alembic)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_year", String(9), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("state", String(32), nullable=False),
+    Column("summary", JSON),
+)
+
+task_status = Table(
+    "task_status",
+    metadata,
+    Column("school_year", String(9), primary_key=True),
+    Column("task_id", String(80), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, default=""),
+    Column("source", String(32), default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", ForeignKey("runs.id"), nullable=False),
+    Column("doc_key", String(300), nullable=False, index=True),
+    Column("task_id", String(80), nullable=False),
+    Column("family", String(60), nullable=False),
+    Column("recipient_key", String(120), nullable=False),
+    Column("recipient_email", String(320), nullable=False),
+    Column("recipient_name", String(200)),
+    Column("title", Text),
+    Column("filename", String(200)),
+    Column("student_ref", String(40)),
+    Column("language", String(12)),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("return_due", Date),  # the document must come back signed by then
+    Column("site_id", String(20)),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("run_id", ForeignKey("runs.id")),
+    Column("school_year", String(9), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("recipient_key", String(120), nullable=False),
+    Column("recipient_email", String(320), nullable=False),
+    Column("recipient_name", String(200)),
+    Column("subject", Text, nullable=False),
+    Column("attachments", JSON, nullable=False),
+    Column("state", String(20), nullable=False),  # a domain.messages.MessageState
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message_id", String(200), nullable=False),
+    Column("transport", String(16)),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("claimed_by", String(120)),  # host:pid of the process that claimed it
+    Column("as_of", Date),  # the day the run acted as of (its --today)
+    Index("ix_messages_year_state", "school_year", "state"),
+)
+
+message_documents = Table(
+    "message_documents",
+    metadata,
+    Column("message_id", ForeignKey("messages.id"), primary_key=True),
+    Column("doc_key", String(300), primary_key=True),
+    Column("task_id", String(80), nullable=False, index=True),
+)
+
+acknowledgements = Table(
+    "acknowledgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_year", String(9), nullable=False),
+    Column("task_id", String(80)),
+    Column("doc_key", String(300)),
+    Column("person_email", String(320), nullable=False),
+    Column("person_name", String(200)),
+    Column("role", String(40)),
+    Column("status", String(16), nullable=False),  # complete | incomplete
+    Column("signed_on", Date),
+    Column("source", String(32), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+    UniqueConstraint("school_year", "doc_key", "person_email", "source", name="uq_ack"),
+)

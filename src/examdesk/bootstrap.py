@@ -1,0 +1,107 @@
+"""The composition root: read the district's settings and build, once per process or command,
+the adapters services are given (calendar, checklist, ledger, templates, forms, mail transport).
+
+Entry points (the command line, the Prefect flows) call ``build_app``; services never import
+this module. Tests pass their own ledger URL (``sqlite://``: in memory) or transport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import holidays as holidays_lib
+import yaml
+from babel.dates import format_date
+
+from .adapters.docx import TemplateLibrary
+from .adapters.emails import EmailTemplates
+from .adapters.form_library import FormLibrary
+from .adapters.ledger import LedgerDatabase
+from .adapters.mail import OutboxTransport, SmtpTransport, Transport
+from .domain.calendar import WorkingCalendar
+from .domain.checklist import Checklist, ChecklistError, check_events, parse_checklist
+from .domain.due_rules import STANDARD_EVENTS
+from .domain.registry import FAMILIES
+from .services.app import App
+from .settings import SchoolYearSettings, Settings, load_settings
+
+
+def local_today(settings: Settings) -> date:
+    return datetime.now(ZoneInfo(settings.organisation.time_zone)).date()
+
+
+def build_app(
+    config: str | Path | None = None,
+    school_year: str | None = None,
+    today: date | None = None,
+    *,
+    ledger_url: str | None = None,
+    transport: Transport | None = None,
+) -> App:
+    """Everything a command needs for one district and school year, as of ``today``."""
+    settings = load_settings(config)
+    today = today or local_today(settings)
+    year = settings.school_year(school_year, today)
+    return App(
+        settings=settings,
+        year=year,
+        today=today,
+        calendar=working_calendar(settings, year),
+        checklist=load_checklist(settings, year),
+        ledger=LedgerDatabase(ledger_url or settings.ledger_url),
+        templates=TemplateLibrary(settings.templates_dir / "letters"),
+        forms=form_library(settings),
+        emails=EmailTemplates(settings.templates_dir / "email"),
+        make_transport=(lambda _folder: transport) if transport is not None else transport_factory(settings),
+    )
+
+
+def working_calendar(settings: Settings, year: SchoolYearSettings) -> WorkingCalendar:
+    org = settings.organisation
+    start = year.school_year.start_year
+    public = holidays_lib.country_holidays(org.country, subdiv=org.subdivision, years=[start, start + 1, start + 2])
+    return WorkingCalendar.build(public.keys(), year.closure_days())
+
+
+def load_checklist(settings: Settings, year: SchoolYearSettings) -> Checklist:
+    path = settings.checklist_path
+    if not path.is_file():
+        raise ChecklistError(str(path), ["checklist file not found (setting 'checklist')"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ChecklistError(str(path), [f"not valid YAML: {exc}"]) from None
+    checklist = parse_checklist(raw, source=str(path), generators=FAMILIES)
+    check_events(checklist, [*STANDARD_EVENTS, *year.events], source=str(path))
+    return checklist
+
+
+def form_library(settings: Settings) -> FormLibrary:
+    fmt = settings.forms.date_format
+    return FormLibrary(settings.forms_dir, lambda d: format_date(d, format=fmt, locale="en_US"))
+
+
+def transport_factory(settings: Settings) -> Callable[[Path], Transport]:
+    """The configured transport, for a month's outbox folder. SMTP credentials are checked now,
+    so a missing password stops a run before anything is rendered."""
+    mail = settings.mail
+    if mail.transport != "smtp":
+        return OutboxTransport
+    mail.require_credentials()
+    password = mail.password.get_secret_value() if mail.password else None
+
+    def smtp(_outbox: Path) -> Transport:
+        return SmtpTransport(
+            host=mail.host,
+            port=mail.port,
+            security=mail.security,
+            sender=mail.sender,
+            username=mail.username,
+            password=password,
+            timeout=mail.timeout_seconds,
+        )
+
+    return smtp

@@ -1,0 +1,186 @@
+"""`examdesk run`, `validate`, `status`, `mark`: the month and the checklist."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..domain.calendar import Month, parse_month
+from ..errors import ConfigurationError, ExamdeskError, InputDataError
+from ..services.app import App
+from ..services.data import load_district
+from ..services.month.record import needs_attention
+from ..services.tracking.returns import return_rows, returns_by_site
+from ..services.tracking.status import mark_task, status_rows
+from .common import ConfigOpt, TodayOpt, YearOpt, as_of, load_app, out, prefect_environment, print_problems
+
+STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "ongoing": "cyan"}
+
+
+def _month(app: App, text: str) -> Month:
+    return parse_month(text, None if "-" in text else app.school_year)
+
+
+def run(
+    month: Annotated[str, typer.Argument(help="Month to run: september, sep or 2026-09.")],
+    year: YearOpt = None,
+    config: ConfigOpt = None,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again what was already sent (new messages).")] = False,
+    today: TodayOpt = None,
+) -> None:
+    """Run one month of the checklist as a Prefect flow: documents, packets, delivery, ledger."""
+    app = load_app(config, year, today)
+    target = _month(app, month)
+    summary = run_month_flow(app, target, resend=resend, today=as_of(today))
+    if needs_attention(summary):
+        raise typer.Exit(1)
+
+
+def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date | None = None) -> dict:
+    """One month through the Prefect flow, with the console report."""
+    prefect_environment(app.settings)
+    from ..flows.month import month_flow
+
+    out.print(f"[bold]{app.settings.organisation.name}[/]: running {target} ({target.school_year.label})")
+    try:
+        summary = month_flow(
+            month=target.key,
+            school_year=target.school_year.label,
+            config=str(app.settings.config_file),
+            resend=resend,
+            today=today,
+        )
+    except (ConfigurationError, InputDataError) as exc:
+        exc.add_note("nothing was generated or sent.")
+        raise
+    except ExamdeskError as exc:
+        exc.add_note("the run stopped; `examdesk outbox` shows what was sent before it did (if anything).")
+        raise
+    print_problems(app.settings.output_dir / target.school_year.label / target.key / "validation-report.csv")
+    _print_summary(summary)
+    return summary
+
+
+def _print_summary(s: dict) -> None:
+    t = Table(title=f"{s['month']} ({s['school_year']})", show_header=False)
+    for label, key in [
+        ("checklist tasks", "tasks"),
+        ("  with documents", "document_tasks"),
+        ("  reminders", "reminder_tasks"),
+        ("  manual", "manual_tasks"),
+        ("documents rendered", "documents_rendered"),
+        ("already sent (documents, digest items)", "documents_already_sent"),
+        ("messages sent", "messages_sent"),
+        ("messages failed (retried next run)", "messages_failed"),
+        ("messages refused for good (5xx)", "messages_failed_permanent"),
+        ("messages unknown (may have arrived; not resent)", "messages_unknown"),
+        ("  of them left 'sending' by a process that died", "messages_recovered_unknown"),
+        ("messages skipped (sent before)", "messages_skipped"),
+    ]:
+        t.add_row(label, str(s[key]))
+    if "reminders_sent" in s:
+        t.add_row("reminders sent (overdue signed documents)", str(s["reminders_sent"]))
+    t.add_row("transport", s["transport"])
+    out.print(t)
+    if not s["documents_rendered"] and not s["messages_sent"] and s["documents_already_sent"]:
+        out.print(
+            "[cyan]Everything for this month was already sent; nothing new went out (use --resend to send again).[/]"
+        )
+    for note in s["notes"]:
+        out.print(f"note: {note}", highlight=False, soft_wrap=True)
+    for e in s["errors"][:10]:
+        out.print(f"[red]delivery:[/] {e}", highlight=False)
+    out.print(f"tracker: {s['tracker']}", soft_wrap=True)
+
+
+def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
+    """Check the configuration, the checklist and every input table; generate and send nothing."""
+    app = load_app(config, year)
+    out.print(f"config ok: {app.settings.config_file}")
+    out.print(f"checklist ok: {len(app.checklist)} tasks ({app.settings.checklist_path})")
+    _, report = load_district(app.settings, app.school_year)
+    t = Table("table", "file", "rows", "valid", "rejected", "problems")
+    for r in report.summary_rows():
+        t.add_row(r["table"], r["file"], str(r["rows"]), str(r["valid"]), str(r["rejected"]), str(r["problems"]))
+    out.print(t)
+    path = report.write_csv(app.private_dir() / "validation-report.csv")
+    print_problems(path)
+    raise typer.Exit(1 if report.problems else 0)
+
+
+def _site_status(app: App, site: str, day: date) -> None:
+    known = {s.id for s in app.settings.sites}
+    if site not in known:
+        raise ConfigurationError(f"unknown site {site!r}; the district's sites are {', '.join(sorted(known))}")
+    rows = [r for r in return_rows(app) if r.site_id == site]
+    summary = next((s for s in returns_by_site(rows, day) if s["site"] == site), None)
+    out.print(f"[bold]{app.site_name(site)}[/] ({site}), as of {day}")
+    if summary is None:
+        out.print("no signed documents expected back from this site yet")
+        return
+    out.print(", ".join(f"{summary[k]} {k}" for k in ("expected", "received", "incomplete", "outstanding", "overdue")))
+    order = {"overdue": 0, "incomplete": 1, "outstanding": 2, "complete": 3}
+    for r in sorted(rows, key=lambda r: (order[r.status_on(day)], r.name, r.due)):
+        state = r.status_on(day)
+        style = {"overdue": "bold red", "complete": "green", "incomplete": "yellow"}.get(state, "default")
+        out.print(
+            f"[{style}]{state:<11}[/] {r.name} <{r.email}>  {r.task_id}: {r.title} (due {r.due.isoformat()})",
+            soft_wrap=True,
+            highlight=False,
+        )
+
+
+def status(
+    month: Annotated[str | None, typer.Argument(help="Only this month (september, sep, 2026-09).")] = None,
+    year: YearOpt = None,
+    config: ConfigOpt = None,
+    today: TodayOpt = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="One site: its signed documents expected back, person by person.")
+    ] = None,
+) -> None:
+    """Show the checklist with due dates, status (pending / done / overdue) and messages by state."""
+    app = load_app(config, year, today)
+    if site is not None:
+        _site_status(app, site, app.today)
+        return
+    target = _month(app, month) if month else None
+    rows = status_rows(app, app.today, target)
+    t = Table(title=f"{app.settings.organisation.name} — {target or app.school_year.label} (as of {app.today})")
+    t.add_column("task", no_wrap=True)
+    t.add_column("when")
+    t.add_column("title", ratio=1, min_width=20)
+    t.add_column("owner")
+    t.add_column("due", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("messages sent/failed/unknown/pending", justify="right", no_wrap=True)
+    for r in rows:
+        style = STATUS_STYLE.get(r["status"], "")
+        t.add_row(
+            r["task_id"],
+            r["when"],
+            r["title"],
+            r["owner"],
+            r["due"],
+            f"[{style}]{r['status']}[/]" if style else r["status"],
+            f"{r['sent']}/{r['failed']}/{r['unknown']}/{r['pending']}",
+        )
+    out.print(t)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "pending", "overdue")}
+    out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def mark(
+    task_id: Annotated[str, typer.Argument(help="Checklist task id, e.g. caaspp-nov-01.")],
+    state: Annotated[str, typer.Argument(help="done or pending.")] = "done",
+    note: Annotated[str, typer.Option("--note", help="A note kept with the status.")] = "",
+    year: YearOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Record a task as done (or pending again)."""
+    app = load_app(config, year)
+    mark_task(app, task_id, state, note)
+    out.print(f"{task_id}: {state} ({app.school_year.label})")

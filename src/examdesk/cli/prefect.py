@@ -1,0 +1,69 @@
+"""`examdesk server`, `serve`, `history`: Prefect's server and UI, the schedule, the run history."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .common import ConfigOpt, load_app, out, prefect_environment
+
+
+def server(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the API and UI.")] = 4200,
+    config: ConfigOpt = None,
+) -> None:
+    """Start the Prefect server and UI (local SQLite under examdesk's state folder, telemetry off)."""
+    app = load_app(config)
+    prefect_environment(app.settings)
+    out.print(f"Prefect UI: http://{host}:{port}  (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    out.print(f"In another shell: export PREFECT_API_URL=http://{host}:{port}/api")
+    os.execvp(sys.executable, [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)])
+
+
+def serve(
+    config: ConfigOpt = None,
+    cron: Annotated[
+        str,
+        typer.Option(
+            help="When to run (cron, district time zone). Default: 07:00 on "
+            "weekdays 1-7 of each month; the flow acts only on the first working day."
+        ),
+    ] = "0 7 1-7 * 1-5",
+) -> None:
+    """Create the scheduled month deployment and serve it (needs a Prefect server: PREFECT_API_URL)."""
+    app = load_app(config)
+    prefect_environment(app.settings)
+    from prefect.schedules import Cron
+
+    from ..flows.month import month_flow
+
+    tz = app.settings.organisation.time_zone
+    out.print(f"serving '{month_flow.name}/monthly': cron {cron!r} in {tz}, first working day only; Ctrl-C to stop")
+    month_flow.serve(
+        name="monthly",
+        schedules=[Cron(cron, timezone=tz, day_or=False)],
+        parameters={"month": "current", "config": str(app.settings.config_file), "only_first_working_day": True},
+    )
+
+
+def history(
+    limit: Annotated[int, typer.Option(help="How many runs.")] = 20,
+    config: ConfigOpt = None,
+) -> None:
+    """List recent month flow runs from the Prefect API (name, month, state, start, duration)."""
+    app = load_app(config)
+    prefect_environment(app.settings)
+    from ..services.tools.history import recent_runs
+
+    rows = recent_runs(limit)
+    t = Table("flow run", "month", "school year", "state", "start", "duration")
+    for r in rows:
+        t.add_row(r["name"], r["month"], r["school_year"], r["state"], r["start"], r["duration"])
+    out.print(t)
+    if not rows:
+        out.print("no month flow runs recorded yet")

@@ -1,0 +1,145 @@
+"""Document families: what examdesk can produce, declared once.
+
+A family is a name the checklist uses as a task's ``action``, a pure function from district
+data to render jobs, the outputs it renders (a Word template, a PDF form with its field map, a
+table workbook, a calendar file), who receives it, and which outputs come back signed. The
+registry of all families (``domain.registry``) is what the month pipeline, completion tracking,
+``templates check`` and the checklist's validation read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .calendar import Month, WorkingCalendar
+from .checklist import Task
+from .documents import Recipient, RenderJob
+from .organisation import Organisation, Signatory
+from .records import DistrictData
+
+
+FORMATS = ("docx", "pdf", "xlsx", "ics")
+
+
+def doc_key(school_year: str, month_key: str, task_id: str, *parts: str) -> str:
+    """A document's identity, stable across runs: the same document for the same person, task and month
+    (e.g. ``2026-27/2027-02/caaspp-feb-05/student:S1/guardian:G1``). Delivered keys are never sent again."""
+    return "/".join((school_year, month_key, task_id, *parts))
+
+
+@dataclass(frozen=True)
+class Output:
+    """One kind of file a family renders.
+
+    docx: ``templates/letters/<template>.<language>.docx``; pdf: ``forms/<template>.pdf`` with its
+    field map; xlsx: a table workbook from ``{title, columns, rows, widths}``; ics: a calendar from
+    ``{name, events}``. ``sample``: the context ``templates check`` renders it with
+    (``templates/samples/<sample>.json``; default: the template's name).
+    """
+
+    template: str
+    format: str = "docx"
+    comes_back: bool = False  # the recipient returns it signed: tracked, due, reminded when overdue
+    name: str = ""  # how the family's function names it (default: the template)
+    sample: str | None = ""  # None: nothing to check it against
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"output {self.template!r}: unknown format {self.format!r} (expected {FORMATS})")
+
+    @property
+    def key(self) -> str:
+        return self.name or self.template
+
+    @property
+    def sample_name(self) -> str | None:
+        return None if self.sample is None else (self.sample or self.template)
+
+
+@dataclass(frozen=True)
+class FamilyInput:
+    """What a family's function gets: one checklist task, the district's data and the month's facts."""
+
+    family: DocumentFamily
+    task: Task
+    data: DistrictData
+    organisation: Organisation
+    school_year: str
+    month: Month
+    today: date
+    languages: Callable[[str], set[str]]  # template name -> languages it exists in
+    date_formatter: Callable[[str], Callable[[date], str]]  # language -> date formatter
+    signatory: Signatory
+    adult_age: int
+    calendar: WorkingCalendar
+    state: str = "CA"  # written into forms' State fields
+    irregularity_report_school_days: int = 2
+
+    def job(
+        self,
+        *key: str,
+        recipient: Recipient,
+        filename: str,
+        title: str,
+        context: dict,
+        output: str | None = None,
+        language: str = "en",
+        student_id: str | None = None,
+        note: str | None = None,
+    ) -> RenderJob:
+        """A render job of this family: its doc key built from ``key``, its template, format and
+        whether it comes back taken from the family's declared ``output`` (default: the first)."""
+        out = self.family.output(output)
+        return RenderJob(
+            doc_key=doc_key(self.school_year, self.month.key, self.task.id, *key),
+            task_id=self.task.id,
+            family=self.family.name,
+            template=out.template,
+            language=language,
+            filename=filename,
+            title=title,
+            recipient=recipient,
+            context=context,
+            student_id=student_id,
+            note=note,
+            format=out.format,
+            comes_back=out.comes_back,
+        )
+
+
+@dataclass
+class FamilyOutput:
+    """Jobs may be a lazy iterator: large families are produced batch by batch, never all at once."""
+
+    jobs: Iterable[RenderJob] = ()
+    notes: list[str] = field(default_factory=list)  # counts only, no personal data
+    expected: int | None = None  # documents there would be if everyone could be written to
+    shortfall: str = ""  # what the missing ones lack, for the note
+
+
+@dataclass(frozen=True)
+class DocumentFamily:
+    name: str  # as a checklist task's action names it
+    title: str  # what it is, for people
+    audience: str  # who receives it
+    generate: Callable[[FamilyInput], FamilyOutput]
+    outputs: tuple[Output, ...]
+
+    def __post_init__(self) -> None:
+        keys = [o.key for o in self.outputs]
+        if not keys or len(set(keys)) != len(keys):
+            raise ValueError(f"family {self.name!r}: outputs must be named, each once")
+
+    def output(self, key: str | None = None) -> Output:
+        if key is None:
+            return self.outputs[0]
+        for out in self.outputs:
+            if out.key == key:
+                return out
+        raise KeyError(f"family {self.name!r} has no output {key!r}")
+
+    @property
+    def comes_back(self) -> bool:
+        return any(o.comes_back for o in self.outputs)

@@ -1,0 +1,162 @@
+"""Every document family examdesk knows, declared once.
+
+The checklist names a family in a task's ``action``; the month pipeline asks it for render
+jobs; completion tracking learns from it which outputs come back signed; ``templates check``
+renders each output against its sample. To add a family, see CONTRIBUTING.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from . import (
+    certification,
+    custody,
+    designation,
+    incidents,
+    letters,
+    paper_exams,
+    results,
+    rosters,
+    security,
+    timetables,
+)
+from .families import DocumentFamily, Output
+
+
+class Registry(Mapping[str, DocumentFamily]):
+    """Families by name, in declaration order."""
+
+    def __init__(self, *families: DocumentFamily):
+        self._families: dict[str, DocumentFamily] = {}
+        for family in families:
+            if family.name in self._families:
+                raise ValueError(f"document family {family.name!r} is declared twice")
+            self._families[family.name] = family
+
+    def __getitem__(self, name: str) -> DocumentFamily:
+        return self._families[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._families)
+
+    def __len__(self) -> int:
+        return len(self._families)
+
+    def outputs(self) -> Iterator[tuple[DocumentFamily, Output]]:
+        for family in self._families.values():
+            for output in family.outputs:
+                yield family, output
+
+    def returned_forms(self) -> dict[str, set[str]]:
+        """PDF form name -> the families whose signed copies of it come back."""
+        forms: dict[str, set[str]] = {}
+        for family, output in self.outputs():
+            if output.format == "pdf" and output.comes_back:
+                forms.setdefault(output.template, set()).add(family.name)
+        return forms
+
+
+FAMILIES = Registry(
+    DocumentFamily(
+        "parent_notification",
+        title="Parent notification of testing",
+        audience="each student's primary guardian, in the family's language",
+        generate=letters.parent_notifications,
+        outputs=(Output("parent_notification"),),
+    ),
+    DocumentFamily(
+        "result_letter",
+        title="Result letter",
+        audience="each student with results: the primary guardian, or the student from letters.adult_age",
+        generate=results.result_letters,
+        outputs=(Output("result_letter"),),
+    ),
+    DocumentFamily(
+        "security_agreement",
+        title="Test security agreement (Appendix B)",
+        audience="everyone in the task's recipient roles; a per-site list to each site coordinator",
+        generate=security.security_agreements,
+        outputs=(
+            Output("security_agreement", name="agreement"),
+            Output("security_agreement", format="pdf", comes_back=True, name="form"),
+            Output("security_agreement_summary", name="site_summary"),
+        ),
+    ),
+    DocumentFamily(
+        "site_student_list",
+        title="Site student list",
+        audience="each site coordinator",
+        generate=rosters.site_student_lists,
+        outputs=(Output("site_student_list", format="xlsx"),),
+    ),
+    DocumentFamily(
+        "chain_of_custody",
+        title="Chain-of-custody sheet",
+        audience="the site coordinator of each session held in the month",
+        generate=custody.chain_of_custody_sheets,
+        outputs=(Output("chain_of_custody", comes_back=True),),
+    ),
+    DocumentFamily(
+        "custody_reconciliation",
+        title="Secure materials reconciliation and damaged/missing materials form (Appendix E)",
+        audience="each site coordinator",
+        generate=custody.custody_reconciliations,
+        outputs=(
+            Output("custody_reconciliation", name="reconciliation"),
+            Output("materials_report", format="pdf", name="materials_report"),
+        ),
+    ),
+    DocumentFamily(
+        "candidate_timetable",
+        title="Candidate exam timetable with calendar file",
+        audience="each candidate's primary guardian",
+        generate=timetables.candidate_timetables,
+        outputs=(
+            Output("candidate_timetable", name="timetable"),
+            Output("calendar", format="ics", name="calendar", sample=None),
+        ),
+    ),
+    DocumentFamily(
+        "clash_report",
+        title="Timetable clash report",
+        audience="everyone in the task's recipient roles",
+        generate=timetables.clash_reports,
+        outputs=(Output("clash_report"),),
+    ),
+    DocumentFamily(
+        "staff_timetable",
+        title="Staff duty timetable",
+        audience="each test administrator and proctor with duties",
+        generate=timetables.staff_timetables,
+        outputs=(Output("staff_timetable"),),
+    ),
+    DocumentFamily(
+        "irregularity_report",
+        title="Testing irregularity or security breach report (Appendix D)",
+        audience="the site coordinator of the incident's site",
+        generate=incidents.irregularity_reports,
+        outputs=(Output("irregularity_report", format="pdf"),),
+    ),
+    DocumentFamily(
+        "post_test_certification",
+        title="Post-test certification (Appendix F)",
+        audience="each site coordinator, with the principal's block named",
+        generate=certification.post_test_certifications,
+        outputs=(Output("post_test_certification", format="pdf", comes_back=True),),
+    ),
+    DocumentFamily(
+        "paper_exam_request",
+        title="Special request for a paper exam (braille, large print)",
+        audience="the district coordinator",
+        generate=paper_exams.paper_exam_requests,
+        outputs=(Output("paper_exam_request", format="pdf"),),
+    ),
+    DocumentFamily(
+        "designation_form",
+        title="Designation of the LEA coordinator",
+        audience="the superintendent",
+        generate=designation.designation_forms,
+        outputs=(Output("designation_form", format="pdf", comes_back=True),),
+    ),
+)

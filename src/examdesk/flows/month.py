@@ -1,0 +1,136 @@
+"""The month flow: one run works one month of the checklist for one school year.
+
+Parameters are identifiers only (month, school year, config path, as-of date): Prefect shows
+them in its UI. The app is built once per run (the composition root); tasks get the month plan
+in memory (``quote``: Prefect does not walk it) and never persist or cache it: it holds student data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
+
+from ..bootstrap import build_app
+from ..domain.calendar import parse_month
+from ..domain.messages import STATUS_COLUMNS, MessageState
+from ..domain.records import DistrictData
+from ..services.app import App
+from ..services.month import delivery, documents, plan, record
+from ..services.month.plan import MonthPlan
+from ..services.tools.history import MONTH_FLOW
+from ..services.tracking import reminders, returns, status, tracker
+
+_private = {"cache_policy": NONE, "persist_result": False}
+
+
+@task(name="plan month", **_private)
+def plan_month(app: App, month: str, resend: bool) -> MonthPlan:
+    return plan.prepare_month(app, parse_month(month, app.school_year), resend)
+
+
+@task(name="render batch", **_private)
+def render_batch(month_plan: MonthPlan, jobs: list) -> int:
+    return documents.render_batch(month_plan, jobs)
+
+
+@task(name="assemble and deliver", **_private)
+def deliver_packets(month_plan: MonthPlan) -> delivery.DeliveryResult:
+    return delivery.deliver_month(month_plan)
+
+
+@task(name="record run", **_private)
+def record_run(month_plan: MonthPlan, rendered: int, outcome: delivery.DeliveryResult) -> dict:
+    return record.finish_month(month_plan, rendered, outcome)
+
+
+@task(name="send reminders", **_private)
+def remind(app: App, data: DistrictData) -> dict:
+    """Overdue signed documents: one reminder per person and one digest per site coordinator,
+    never more than one per interval (the ledger knows when each was last sent)."""
+    result, due = reminders.send_reminders(app, app.today, data)
+    return {
+        "reminders_sent": result.states[MessageState.SENT],
+        "reminders_failed": result.states[MessageState.FAILED] + result.states[MessageState.FAILED_PERMANENT],
+        "people_reminded": len(due.people),
+        "site_digests": len(due.sites),
+    }
+
+
+@task(name="write tracker", **_private)
+def write_tracker(app: App, data: DistrictData) -> str:
+    return str(tracker.write_tracker(app, app.today, data))
+
+
+def artifact_key(school_year: str, month_key: str, what: str) -> str:
+    return f"examdesk-{school_year}-{month_key}-{what}".lower()
+
+
+def publish(month_plan: MonthPlan, summary: dict) -> None:
+    """Counts and task ids only: artifacts are visible to every Prefect user."""
+    app, sy, key = month_plan.app, month_plan.school_year, month_plan.month.key
+    lines = [f"# {app.settings.organisation.name}: {month_plan.month} ({sy})", "", "| measure | count |", "|---|---|"]
+    lines += [f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.items() if isinstance(v, int)]
+    if summary["notes"]:
+        lines += ["", "## Notes", *[f"- {n}" for n in summary["notes"]]]
+    create_markdown_artifact(
+        key=artifact_key(sy, key, "summary"), markdown="\n".join(lines), description="Month summary (counts only)"
+    )
+    create_table_artifact(
+        key=artifact_key(sy, key, "returns"),
+        table=returns.returns_by_site(returns.return_rows(app), app.today),
+        description="Signed documents expected back, by site (counts only)",
+    )
+    rows = status.status_rows(app, app.today, month_plan.month, month_plan.data)
+    columns = ("task_id", "owner", "due", "status", *STATUS_COLUMNS)
+    create_table_artifact(
+        key=artifact_key(sy, key, "tasks"),
+        table=[{k: r[k] for k in columns} for r in rows],
+        description="Checklist tasks of the month, with their messages by state",
+    )
+
+
+@flow(name=MONTH_FLOW, flow_run_name="{school_year}-{month}", log_prints=False)
+def month_flow(
+    month: str = "current",
+    school_year: str | None = None,
+    config: str = "config/district.yaml",
+    resend: bool = False,
+    today: date | None = None,
+    only_first_working_day: bool = False,
+) -> dict:
+    logger = get_run_logger()
+    app = build_app(config, school_year, today)
+    if month == "current":
+        month = f"{app.today.year}-{app.today.month:02d}"
+    if only_first_working_day:
+        first = app.calendar.first_working_day_of(parse_month(month, None))
+        if app.today != first:
+            logger.info("%s is not the first working day of the month (%s); nothing to do", app.today, first)
+            return {"skipped": True, "month": month}
+    month_plan = plan_month(quote(app), month, resend)
+    logger.info(
+        "%d task(s), %d document task(s), %d digest message(s)",
+        len(month_plan.planned),
+        len(month_plan.sources),
+        len(month_plan.digests),
+    )
+    rendered = 0
+    for batch in documents.batches(month_plan):  # one task per batch; documents are produced as they are needed
+        rendered += render_batch(quote(month_plan), quote(batch))
+    outcome = deliver_packets(quote(month_plan))
+    summary = record_run(quote(month_plan), rendered, quote(outcome))
+    summary.update(remind(quote(app), quote(month_plan.data)))
+    summary["tracker"] = write_tracker(quote(app), quote(month_plan.data))
+    publish(month_plan, summary)
+    logger.info(
+        "sent %d, failed %d, unknown %d, skipped %d",
+        summary["messages_sent"],
+        summary["messages_failed"],
+        summary["messages_unknown"],
+        summary["messages_skipped"],
+    )
+    return summary

@@ -1,0 +1,94 @@
+"""What services are given: the district's settings and the adapters the composition root
+(``examdesk.bootstrap``) chose for this process. Services never build these themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from babel.dates import format_date
+
+from ..adapters.docx import TemplateLibrary
+from ..adapters.emails import EmailTemplates
+from ..adapters.files import make_private_dir
+from ..adapters.form_library import FormLibrary
+from ..adapters.ledger import LedgerDatabase, UnitOfWork
+from ..adapters.mail import Transport
+from ..domain.calendar import SchoolYear, WorkingCalendar
+from ..domain.checklist import Checklist
+from ..domain.due_rules import DueContext, district_events
+from ..domain.languages import LOCALES
+from ..domain.organisation import Organisation, Signatory
+from ..domain.records import DistrictData
+from ..settings import SchoolYearSettings, Settings
+
+
+@dataclass
+class App:
+    settings: Settings
+    year: SchoolYearSettings
+    today: date  # the day the command acts as of (--today, or today in the district's time zone)
+    calendar: WorkingCalendar
+    checklist: Checklist
+    ledger: LedgerDatabase
+    templates: TemplateLibrary
+    forms: FormLibrary
+    emails: EmailTemplates
+    make_transport: Callable[[Path], Transport]  # outbox folder -> the configured transport
+
+    @property
+    def school_year(self) -> SchoolYear:
+        return self.year.school_year
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.ledger.unit_of_work()
+
+    def private_dir(self, *parts: str) -> Path:
+        """A folder under output/, it and every folder above it up to output/ private."""
+        path = make_private_dir(self.settings.output_dir)
+        for part in parts:
+            path = make_private_dir(path / part)
+        return path
+
+    def run_dir(self, month_key: str) -> Path:
+        return self.private_dir(self.school_year.label, month_key)
+
+    def transport(self, month_key: str) -> Transport:
+        return self.make_transport(self.private_dir("outbox", month_key))
+
+    @property
+    def organisation(self) -> Organisation:
+        contact = self.settings.contacts["district_coordinator"]
+        return Organisation(
+            name=self.settings.organisation.name,
+            code=self.settings.organisation.code,
+            coordinator_name=contact.name,
+            coordinator_email=contact.email,
+            coordinator_title=contact.title or "District Test Coordinator",
+        )
+
+    @property
+    def signatory(self) -> Signatory:
+        role = self.settings.letters.signatory_role
+        contact = self.settings.contacts.get(role) or self.settings.contacts["district_coordinator"]
+        return Signatory(contact.name, contact.title or role.replace("_", " ").title())
+
+    def date_formatter(self, language: str) -> Callable[[date], str]:
+        locale = LOCALES.get(language, "en_US")
+        fmt = self.settings.organisation.date_format
+        return lambda d: format_date(d, format=fmt, locale=locale)
+
+    def due_context(self, data: DistrictData) -> DueContext:
+        events = district_events(
+            self.year.first_instructional_day,
+            self.year.last_instructional_day,
+            self.year.events,
+            data.district_window(),
+            data.results_received(),
+        )
+        return DueContext(self.school_year, self.calendar, events)
+
+    def site_name(self, site_id: str) -> str:
+        return next((s.name for s in self.settings.sites if s.id == site_id), site_id)

@@ -1,0 +1,1 @@
+"""The month pipeline, in the order data flows: plan -> documents -> packets -> delivery -> record."""

@@ -1,0 +1,180 @@
+"""Deliver packets exactly once: record each message, claim it, send it, record the outcome."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+from ...adapters.mail import Attachment, OutgoingMail, Transport, compose
+from ...domain.messages import NEEDS_ATTENTION, MessageState
+from ...errors import DeliveryError
+from ...progress import track
+from ..app import App
+from .packets import ReadyPacket, assemble_packets, count_packets
+from .plan import MonthPlan
+
+
+@dataclass
+class DeliveryResult:
+    states: Counter[MessageState] = field(default_factory=Counter)  # final state of each message sent by this run
+    skipped: int = 0  # sent already, or another run holds it
+    recovered_unknown: int = 0  # left 'sending' by a process that died, now unknown
+    transport: str = ""
+    errors: list[str] = field(default_factory=list)  # no addresses, no names
+
+    @property
+    def needs_attention(self) -> int:
+        return sum(self.states[s] for s in NEEDS_ATTENTION) + self.recovered_unknown
+
+
+@dataclass(frozen=True)
+class SendRun:
+    """What the send loop needs to know about the run it sends for."""
+
+    app: App
+    run_id: int
+    school_year: str
+    month_key: str
+    today: date
+
+
+class Throttle:
+    """At most ``per_minute`` sends a minute (0: no limit), spaced evenly."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, sleep=time.sleep):
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.clock, self.sleep = clock, sleep
+        self.next_slot = 0.0
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if now < self.next_slot:
+            self.sleep(self.next_slot - now)
+            now = self.next_slot
+        self.next_slot = now + self.interval
+
+
+def with_retries(
+    action: Callable[[], None], *, attempts: int, backoff: float, sleep: Callable[[float], None] = time.sleep
+) -> None:
+    """Temporary failures (4xx, a link dropped before the server took the message, a server that
+    does not answer) are retried with exponential backoff; the transport reconnects by itself.
+    The last error is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            action()
+            return
+        except DeliveryError as exc:
+            if exc.maybe_delivered or not exc.temporary or attempt == attempts:
+                raise
+            sleep(backoff * 2 ** (attempt - 1))
+
+
+def _throttled_send(throttle: Throttle, transport: Transport, message, to: str) -> None:
+    throttle.wait()
+    transport.send(message, to)
+
+
+def outcome_state(exc: DeliveryError) -> MessageState:
+    if exc.maybe_delivered:
+        return MessageState.UNKNOWN  # the server may have it: never resent automatically
+    return MessageState.FAILED if exc.temporary else MessageState.FAILED_PERMANENT
+
+
+def deliver(run: SendRun, packets: Iterable[ReadyPacket], total: int) -> DeliveryResult:
+    """Send each packet once. Packets are consumed one at a time, so memory does not grow with
+    the number of recipients. A claim is committed before its message goes out."""
+    app = run.app
+    mail = app.settings.mail
+    result = DeliveryResult()
+    if not total:
+        return result
+    transport = app.transport(run.month_key)
+    result.transport = transport.name
+    domain = mail.sender.split("@", 1)[1]
+    throttle = Throttle(mail.max_per_minute)
+    retrying = partial(with_retries, attempts=mail.max_attempts, backoff=mail.retry_backoff_seconds)
+    with app.unit_of_work() as uow:
+        result.recovered_unknown = uow.messages.recover_abandoned(
+            run.school_year, run.month_key, mail.abandoned_after_minutes
+        )
+        uow.commit()
+    connection_error: DeliveryError | None = None
+    opened = False
+    try:
+        for rp in track(packets, f"sending {total} message(s) via {transport.name}", total=total):
+            recipient = rp.packet.recipient
+            with app.unit_of_work() as uow:
+                claimed = uow.messages.ensure_and_claim(
+                    key=rp.key,
+                    run_id=run.run_id,
+                    school_year=run.school_year,
+                    month=run.month_key,
+                    kind=rp.packet.kind,
+                    recipient_key=recipient.key,
+                    recipient_email=recipient.email,
+                    recipient_name=recipient.name,
+                    subject=rp.subject,
+                    attachments=[n for n, _ in rp.attachments],
+                    message_id=f"{rp.key}@{domain}",
+                    doc_keys=rp.packet.doc_tasks,
+                    as_of=run.today,
+                )
+                uow.commit()
+                if not claimed:
+                    result.skipped += 1
+                    continue
+                if connection_error is not None:  # the server is unreachable: do not knock again per message
+                    _record(uow, result, rp.key, MessageState.FAILED, transport.name, str(connection_error))
+                    continue
+                try:
+                    if not opened:
+                        retrying(transport.open)
+                        opened = True
+                    message = compose(
+                        OutgoingMail(
+                            to_name=recipient.name,
+                            to_email=recipient.email,
+                            subject=rp.subject,
+                            text=rp.body,
+                            html=rp.html,
+                            message_id=f"{rp.key}@{domain}",
+                            idempotency_key=rp.key,
+                            attachments=tuple(Attachment(name, path.read_bytes()) for name, path in rp.attachments),
+                        ),
+                        sender=mail.sender,
+                        sender_name=mail.sender_name,
+                        reply_to=mail.reply_to,
+                    )
+                    retrying(partial(_throttled_send, throttle, transport, message, recipient.email))
+                except DeliveryError as exc:
+                    state = outcome_state(exc)
+                    _record(uow, result, rp.key, state, transport.name, str(exc))
+                    if exc.connection_failed:
+                        connection_error = exc
+                        result.errors.append(f"{exc}; the remaining messages stay failed for the next run")
+                    else:
+                        result.errors.append(f"{rp.packet.kind} message {rp.key[:12]} {state}: {exc}")
+                    continue
+                _record(uow, result, rp.key, MessageState.SENT, transport.name)
+    finally:
+        transport.close()
+    return result
+
+
+def _record(uow, result: DeliveryResult, key: str, state: MessageState, transport: str, error: str | None = None):
+    uow.messages.mark(key, state, transport=transport, error=error)
+    uow.commit()
+    result.states[state] += 1
+
+
+def deliver_month(plan: MonthPlan) -> DeliveryResult:
+    """Assemble (streamed from the ledger) and deliver every packet of the run."""
+    run = SendRun(plan.app, plan.run_id, plan.school_year, plan.month.key, plan.today)
+    return deliver(run, assemble_packets(plan), count_packets(plan))

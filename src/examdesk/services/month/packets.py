@@ -1,0 +1,113 @@
+"""One email per recipient, assembled from the ledger once every document is rendered and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...domain.documents import Packet, Recipient, split_by_size
+from ...domain.roles import role_title
+from .plan import MonthPlan
+
+PAGE = 1000  # documents read per short ledger read
+
+
+@dataclass
+class ReadyPacket:
+    packet: Packet
+    key: str
+    subject: str
+    body: str
+    attachments: list[tuple[str, Path]]  # (filename, path): read at send time
+    html: str | None = None
+
+
+def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
+    """One email per recipient, streamed from the ledger: every document is already rendered and checked."""
+    app = plan.app
+    org = app.organisation
+    base = {
+        "district": {"name": org.name, "code": org.code},
+        "coordinator": {"name": org.coordinator_name, "title": org.coordinator_title, "email": org.coordinator_email},
+        "month_date": plan.month.first_day,
+        "year": plan.month.year,
+        "month_key": plan.month.key,
+        "school_year": plan.school_year,
+    }
+    limit = int(app.settings.mail.max_message_mb * 1_000_000)
+
+    def ready(packet: Packet, docs: list[dict], part: tuple[int, int] = (1, 1)) -> ReadyPacket:
+        r = packet.recipient
+        ctx = dict(base, recipient={"name": r.name, "email": r.email}, part={"number": part[0], "of": part[1]})
+        if packet.kind == "digest":
+            ctx.update(items=packet.digest, role_title=role_title(r.role))
+            subject, body, html = app.emails.render("digest", r.language, ctx)
+        else:
+            ctx["documents"] = [{"title": d["title"], "filename": d["filename"]} for d in docs]
+            subject, body, html = app.emails.render("packet", r.language, ctx)
+        if part[1] > 1:
+            subject = f"{subject} ({part[0]}/{part[1]})"
+        key = packet.idempotency_key(plan.school_year, plan.month.key, plan.generation)
+        return ReadyPacket(packet, key, subject, body, [(d["filename"], Path(d["path"])) for d in docs], html)
+
+    def packets_for(docs: list[dict]) -> Iterator[ReadyPacket]:
+        """One message, or numbered parts when the attachments would make it too big."""
+        sizes = [encoded_size(Path(d["path"])) for d in docs]
+        parts = split_by_size(sizes, limit)
+        for number, indexes in enumerate(parts, start=1):
+            chosen = [docs[i] for i in indexes]
+            yield ready(_documents_packet(chosen), chosen, (number, len(parts)))
+
+    current: list[dict] = []
+    for row in run_documents(plan):
+        if current and (row["recipient_email"], row["recipient_key"]) != (
+            current[0]["recipient_email"],
+            current[0]["recipient_key"],
+        ):
+            yield from packets_for(current)
+            current = []
+        current.append(row)
+    if current:
+        yield from packets_for(current)
+    for packet in plan.digests:
+        yield ready(packet, [])
+
+
+def run_documents(plan: MonthPlan) -> Iterator[dict]:
+    """The run's documents, recipient by recipient, a page at a time.
+
+    Each page is its own short read, so no read transaction stays open while messages are sent
+    and recorded (on SQLite an open reader stops the WAL from being checkpointed).
+    """
+    after = None
+    while True:
+        with plan.app.unit_of_work() as uow:
+            rows = uow.documents.run_page(plan.run_id, after, PAGE)
+        yield from rows
+        if len(rows) < PAGE:
+            return
+        after = uow.documents.order_key(rows[-1])
+
+
+def encoded_size(path: Path) -> int:
+    """Bytes an attachment takes in the message (base64: 4 for every 3, plus line breaks)."""
+    return path.stat().st_size * 4 // 3 * 78 // 76 + 300 if path.is_file() else 0
+
+
+def _documents_packet(rows: list[dict]) -> Packet:
+    first = rows[0]
+    recipient = Recipient(
+        key=first["recipient_key"],
+        name=first["recipient_name"] or "",
+        email=first["recipient_email"],
+        language=first["language"] or "en",
+    )
+    return Packet(
+        recipient, "documents", doc_keys=[r["doc_key"] for r in rows], doc_task_ids=[r["task_id"] for r in rows]
+    )
+
+
+def count_packets(plan: MonthPlan) -> int:
+    with plan.app.unit_of_work() as uow:
+        return uow.documents.run_recipient_count(plan.run_id) + len(plan.digests)

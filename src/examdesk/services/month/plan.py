@@ -1,0 +1,190 @@
+"""Plan one month of the checklist: the month's tasks, every document their families produce
+(lazily), and the digests for owners of reminder and manual tasks."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ...domain.calendar import Month
+from ...domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
+from ...domain.documents import DigestItem, Packet, Recipient, RenderJob, staff_recipient
+from ...domain.due_rules import format_due
+from ...domain.families import FamilyInput, FamilyOutput, doc_key
+from ...domain.records import DistrictData
+from ...domain.registry import FAMILIES
+from ...domain.roles import role_title
+from ..app import App
+from ..data import ValidationReport, load_district
+
+
+@dataclass
+class MonthPlan:
+    app: App
+    month: Month
+    run_id: int
+    run_dir: Path
+    data: DistrictData
+    report: ValidationReport
+    planned: list[PlannedTask]
+    sources: list[tuple[str, FamilyOutput]]  # (task id, what its family produces); jobs may be lazy
+    digests: list[Packet]
+    resend: bool = False
+    generation: str = "0"
+    already_sent: int = 0  # counted while batching
+    produced: Counter = field(default_factory=Counter)  # documents per task, counted while batching
+    fallbacks: Counter = field(default_factory=Counter)  # (task id, note) -> letters
+    static_notes: list[str] = field(default_factory=list)
+
+    @property
+    def today(self) -> date:
+        return self.app.today
+
+    @property
+    def school_year(self) -> str:
+        return self.app.school_year.label
+
+    def return_due(self, job: RenderJob) -> date | None:
+        """When a document that comes back is due: its task's due date, but never sooner than
+        tracking.return_working_days working days after it is sent."""
+        if not job.comes_back:
+            return None
+        earliest = self.app.calendar.add_working_days(self.today, self.app.settings.tracking.return_working_days)
+        due = next((pt.due.day for pt in self.planned if pt.task.id == job.task_id), None)
+        return max(due, earliest) if due else earliest
+
+    def iter_jobs(self) -> Iterator[RenderJob]:
+        """Every planned document, in task order, produced as it is consumed."""
+        for task_id, out in self.sources:
+            for job in out.jobs:
+                self.produced[task_id] += 1
+                if job.note:
+                    self.fallbacks[(task_id, job.note)] += 1
+                yield job
+
+    @property
+    def notes(self) -> list[str]:
+        """Counts only. Complete once the jobs have been consumed."""
+        notes = list(self.static_notes)
+        for task_id, out in self.sources:
+            missing = (out.expected or 0) - self.produced[task_id]
+            if out.expected is not None and missing > 0:
+                notes.append(f"{task_id}: {missing} student(s) without {out.shortfall}; no letter")
+        notes += [f"{task_id}: {n} letter(s): {note}" for (task_id, note), n in sorted(self.fallbacks.items())]
+        return notes
+
+
+def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:
+    """Load and validate the data, select the month's tasks, plan every document and digest."""
+    data, report = load_district(app.settings, app.school_year)
+    run_dir = app.run_dir(month.key)
+    report.write_csv(run_dir / "validation-report.csv")
+    planned = tasks_for_month(app.checklist, month, app.due_context(data), data.district_window())
+    sources: list[tuple[str, FamilyOutput]] = []
+    notes: list[str] = []
+    for pt in planned:
+        family = FAMILIES.get(pt.task.action)
+        if family is None:
+            continue
+        out = family.generate(
+            FamilyInput(
+                family=family,
+                task=pt.task,
+                data=data,
+                organisation=app.organisation,
+                school_year=app.school_year.label,
+                month=month,
+                today=app.today,
+                languages=app.templates.languages,
+                date_formatter=app.date_formatter,
+                signatory=app.signatory,
+                adult_age=app.settings.letters.adult_age,
+                calendar=app.calendar,
+                state=app.settings.forms.state,
+                irregularity_report_school_days=app.settings.forms.irregularity_report_school_days,
+            )
+        )
+        sources.append((pt.task.id, out))
+        notes.extend(out.notes)
+    digests = build_digests(app, data, planned, month)
+    with app.unit_of_work() as uow:
+        run_id = uow.runs.start(app.school_year.label, month.key)
+        already = 0
+        if not resend:
+            keys = [k for p in digests for k in p.doc_keys]
+            delivered = uow.documents.delivered_among(app.school_year.label, month.key, keys)
+            digests = _without_delivered(digests, delivered)
+            already = len(keys) - sum(len(p.doc_keys) for p in digests)
+        uow.commit()
+    return MonthPlan(
+        app,
+        month,
+        run_id,
+        run_dir,
+        data,
+        report,
+        planned,
+        sources,
+        digests,
+        resend=resend,
+        generation=f"resend-{run_id}" if resend else "0",
+        already_sent=already,
+        static_notes=notes,
+    )
+
+
+def _without_delivered(digests: list[Packet], delivered: set[str]) -> list[Packet]:
+    kept = []
+    for p in digests:
+        items = [(i, k) for i, k in zip(p.digest, p.doc_keys, strict=True) if k not in delivered]
+        if items:
+            kept.append(
+                Packet(
+                    p.recipient,
+                    p.kind,
+                    digest=[i for i, _ in items],
+                    doc_keys=[k for _, k in items],
+                    doc_task_ids=[i.task_id for i, _ in items],
+                )
+            )
+    return kept
+
+
+def staff_recipients(app: App, data: DistrictData, role: str) -> list[Recipient]:
+    """Everyone holding ``role`` in the staff table; else the district's contact for it."""
+    people = [staff_recipient(s) for s in data.staff_with_role(role)]
+    if not people and role in app.settings.contacts:
+        c = app.settings.contacts[role]
+        people = [Recipient(key=f"contact:{role}", name=c.name, email=c.email, role=role)]
+    return people
+
+
+def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], month: Month) -> list[Packet]:
+    """One digest per owner role, sent to each person holding the role."""
+    by_role: dict[str, list[PlannedTask]] = defaultdict(list)
+    for pt in planned:
+        if pt.task.action in (REMINDER, MANUAL):
+            by_role[pt.task.owner].append(pt)
+    packets = []
+    for role, tasks in by_role.items():
+        tasks.sort(key=lambda pt: (pt.due.day or date.max, pt.task.id))
+        items = [
+            DigestItem(
+                pt.task.id,
+                pt.task.title,
+                pt.task.when,
+                "ongoing" if pt.task.is_ongoing and pt.due.day is None else format_due(pt.due),
+                pt.task.action,
+                ", ".join(role_title(r) for r in pt.task.recipients),
+            )
+            for pt in tasks
+        ]
+        for person in staff_recipients(app, data, role):
+            keys = [doc_key(month.school_year.label, month.key, i.task_id, "digest", person.key) for i in items]
+            packets.append(
+                Packet(person, "digest", digest=list(items), doc_keys=keys, doc_task_ids=[i.task_id for i in items])
+            )
+    return packets

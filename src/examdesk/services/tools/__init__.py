@@ -1,0 +1,1 @@
+"""Standalone tools: mail merge, PDF forms, template checks, a starter district, run history."""

@@ -1,0 +1,30 @@
+"""Recent month flow runs, read from the Prefect API."""
+
+from __future__ import annotations
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+from prefect.client.schemas.sorting import FlowRunSort
+
+MONTH_FLOW = "examdesk-month"  # the month flow's name (examdesk.flows.month uses it)
+
+
+def recent_runs(limit: int = 20) -> list[dict]:
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW])), sort=FlowRunSort.START_TIME_DESC, limit=limit
+        )
+    rows = []
+    for r in runs:
+        duration = r.total_run_time or (r.end_time - r.start_time if r.start_time and r.end_time else None)
+        rows.append(
+            {
+                "name": r.name,
+                "month": str(r.parameters.get("month", "")),
+                "school_year": str(r.parameters.get("school_year") or ""),
+                "state": r.state_name or "",
+                "start": r.start_time.strftime("%Y-%m-%d %H:%M:%S") if r.start_time else "",
+                "duration": f"{duration.total_seconds():.1f}s" if duration else "",
+            }
+        )
+    return rows

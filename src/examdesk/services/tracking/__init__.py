@@ -1,0 +1,1 @@
+"""Completion tracking: what must come back, what did, what is overdue; status and the tracker."""

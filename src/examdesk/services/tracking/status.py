@@ -1,0 +1,78 @@
+"""Checklist status (pending / done / overdue) with delivery counts per task."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ...domain.calendar import Month
+from ...domain.checklist import ONGOING, PlannedTask, planned_year, tasks_for_month
+from ...domain.due_rules import format_due
+from ...domain.messages import STATUS_COLUMNS, status_counts
+from ...domain.records import DistrictData
+from ...domain.roles import CATEGORIES, role_title
+from ...domain.tables import FatalDataError
+from ...errors import ConfigurationError
+from ..app import App
+from ..data import load_district
+
+
+def district_data_or_empty(app: App) -> DistrictData:
+    """Status must work even when today's input files are broken: dates then come from config only."""
+    try:
+        data, _ = load_district(app.settings, app.school_year)
+        return data
+    except FatalDataError:
+        return DistrictData.from_rows({}, {})
+
+
+def status_rows(app: App, today: date, month: Month | None = None, data: DistrictData | None = None) -> list[dict]:
+    """One row per task (of ``month``, or of the year): due date, status and its messages by status
+    column (sent / failed / unknown / pending; every message state is counted in one of them).
+    ``data``: the district data a run already loaded; without it, it is read again."""
+    data = data if data is not None else district_data_or_empty(app)
+    ctx = app.due_context(data)
+    window = data.district_window()
+    if month is not None:
+        planned = tasks_for_month(app.checklist, month, ctx, window)
+    else:
+        year = planned_year(app.checklist, app.school_year.months(), ctx, window)
+        ongoing = [PlannedTask(t, t.due.resolve(ctx, None)) for t in app.checklist if t.is_ongoing]
+        planned = ongoing + sorted(year.values(), key=lambda pt: (pt.due.day or date.max, pt.task.id))
+    with app.unit_of_work() as uow:
+        statuses = uow.tasks.of_year(app.school_year.label)
+        counts = uow.messages.counts_by_task(app.school_year.label)
+    rows = []
+    for pt in planned:
+        st = statuses.get(pt.task.id)
+        done = bool(st and st["status"] == "done")
+        rows.append(
+            {
+                "task_id": pt.task.id,
+                "when": pt.task.when if pt.task.phase != ONGOING else "Ongoing",
+                "title": pt.task.title,
+                "category": CATEGORIES[pt.task.category],
+                "owner": role_title(pt.task.owner),
+                "action": pt.task.action,
+                "due": format_due(pt.due),
+                "due_date": pt.due.day,
+                "status": pt.status(done, today) if pt.task.phase != ONGOING else ("done" if done else "ongoing"),
+                **status_counts(counts.get(pt.task.id, {})),
+                "note": (st or {}).get("note", ""),
+            }
+        )
+    return rows
+
+
+MESSAGE_COLUMNS = STATUS_COLUMNS
+
+
+def mark_task(app: App, task_id: str, status: str, note: str = "") -> None:
+    if status not in ("done", "pending"):
+        raise ConfigurationError(f"state {status!r}: expected done or pending")
+    try:
+        app.checklist.get(task_id)
+    except KeyError:
+        raise ConfigurationError(f"no task {task_id!r} in {app.settings.checklist_path}") from None
+    with app.unit_of_work() as uow:
+        uow.tasks.set(app.school_year.label, task_id, status, note=note, source="mark")
+        uow.commit()

@@ -1,0 +1,1 @@
+"""Word and email templates shipped with examdesk (importlib.resources: examdesk.resources.templates)."""
