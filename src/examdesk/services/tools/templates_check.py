@@ -51,6 +51,7 @@ class CheckResult:
     ok: bool
     fast: bool
     message: str
+    family: str = ""  # the document family whose output this is ("" for a template no family uses)
 
 
 def _sample(samples_dir: Path, output: Output) -> tuple[dict | None, str]:
@@ -89,49 +90,48 @@ def _check_output(
     family: DocumentFamily, output: Output, templates_dir: Path, forms: FormLibrary
 ) -> Iterable[CheckResult]:
     letters, samples = templates_dir / "letters", templates_dir / "samples"
-    label = f"{family.name}: "
     if output.format == "docx":
         files = sorted(letters.glob(f"{output.template}.*.docx"))
         if not any(p.name == f"{output.template}.en.docx" for p in files):
-            yield CheckResult(letters / f"{output.template}.en.docx", False, False, label + "no English template")
+            yield CheckResult(letters / f"{output.template}.en.docx", False, False, "no English template")
         context, problem = _sample(samples, output)
         for path in files:
             if context is None:
-                yield CheckResult(path, False, False, label + problem)
+                yield CheckResult(path, False, False, problem)
             else:
                 result = check_word_template(path, context)
-                result.message = label + result.message
+                result.message = result.message
                 yield result
     elif output.format == "xlsx":
         context, problem = _sample(samples, output)
         target = samples / f"{output.sample_name}.json"
         if context is None:
-            yield CheckResult(target, False, False, label + problem)
+            yield CheckResult(target, False, False, problem)
             return
         try:
             table_workbook(context)
         except (KeyError, TypeError, ValueError) as exc:
-            yield CheckResult(target, False, False, f"{label}the sample does not make a table workbook ({exc!r})")
+            yield CheckResult(target, False, False, f"the sample does not make a table workbook ({exc!r})")
             return
-        yield CheckResult(target, True, True, label + "ok, table workbook")
+        yield CheckResult(target, True, True, "ok, table workbook")
     elif output.format == "pdf":
         target = forms.directory / f"{output.template}.pdf"
         try:
             forms.form(output.template)
         except TemplateError as exc:
-            yield CheckResult(target, False, False, label + str(exc))
+            yield CheckResult(target, False, False, str(exc))
             return
         context, problem = _sample(samples, output)
         if context is None:
-            yield CheckResult(target, True, True, f"{label}ok, field map matches the form ({problem})")
+            yield CheckResult(target, True, True, f"ok, field map matches the form ({problem})")
             return
         try:
             filled = forms.render(output.template, context, document_id("templates-check"), "sample")
             read_values(filled, target.name)
         except TemplateError as exc:
-            yield CheckResult(target, False, False, label + str(exc))
+            yield CheckResult(target, False, False, str(exc))
             return
-        yield CheckResult(target, True, True, label + "ok, field map matches the form, sample filled")
+        yield CheckResult(target, True, True, "ok, field map matches the form, sample filled")
 
 
 def check_all(families: Iterable[DocumentFamily], templates_dir: Path, forms: FormLibrary) -> list[CheckResult]:
@@ -143,8 +143,10 @@ def check_all(families: Iterable[DocumentFamily], templates_dir: Path, forms: Fo
                 continue
             if output.format == "docx":
                 used.add(output.template)
-            results.extend(_check_output(family, output, templates_dir, forms))
+            for result in _check_output(family, output, templates_dir, forms):
+                result.family = family.name
+                results.append(result)
     for path in sorted((templates_dir / "letters").glob("*.docx")):
         if path.name.split(".", 1)[0] not in used:
-            results.append(CheckResult(path, True, True, "not used by any document family (fine for `examdesk render`)"))
+            results.append(CheckResult(path, True, True, "not used by any document family (`examdesk render` can)"))
     return results
