@@ -103,7 +103,8 @@ def write_district(folder: Path, students: int) -> Path:
                 r_w.writerow([sid, code, score, 1 + i % 4, "2027-05-24"])
     config = yaml.safe_load((REPO / "config" / "district.yaml").read_text(encoding="utf-8"))
     config.update(templates=str(REPO / "templates"), checklist="checklist.yaml")
-    config["data"] = {"directory": str(data), "exemptions": None, "returns": None}
+    config["data"] = {"directory": str(data), "exemptions": None, "returns": None, "incidents": None}
+    config["forms"]["directory"] = str(REPO / "forms")
     config["output"] = {"directory": str(folder / "output")}
     (folder / "checklist.yaml").write_text(yaml.safe_dump(CHECKLIST), encoding="utf-8")
     path = folder / "district.yaml"
@@ -121,15 +122,21 @@ def rss_mb() -> float:
 def child(config: str) -> None:
     from datetime import date
 
-    from examdesk.services import delivery, rendering
-    from examdesk.services import month as svc
+    from examdesk.bootstrap import build_app
+    from examdesk.domain.calendar import parse_month
+    from examdesk.domain.messages import MessageState
+    from examdesk.services.month.delivery import deliver_month
+    from examdesk.services.month.documents import batches, render_batch
+    from examdesk.services.month.plan import prepare_month
+    from examdesk.services.month.record import finish_month
 
     start = time.perf_counter()
-    plan = svc.prepare_month(config, "june", "2026-27", date(2027, 6, 1))
+    app = build_app(config, "2026-27", date(2027, 6, 1))
+    plan = prepare_month(app, parse_month("june", app.school_year))
     loaded = rss_mb()
-    rendered = sum(rendering.render_batch(plan, batch) for batch in rendering.batches(plan))
-    outcome = delivery.deliver_month(plan)
-    svc.finish_month(plan, rendered, outcome)
+    rendered = sum(render_batch(plan, batch) for batch in batches(plan))
+    outcome = deliver_month(plan)
+    finish_month(plan, rendered, outcome)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
@@ -137,7 +144,7 @@ def child(config: str) -> None:
                 "loaded_mb": loaded,
                 "peak_mb": peak,
                 "letters": rendered,
-                "sent": outcome.states["sent"],
+                "sent": outcome.states[MessageState.SENT],
                 "seconds": time.perf_counter() - start,
             }
         )

@@ -83,17 +83,19 @@ def examdesk_loop(port: int, count: int, attachment: Path, workdir: Path) -> flo
         EXAMDESK_MAIL__USERNAME="",
         EXAMDESK_OUTPUT__DIRECTORY=str(workdir / "output"),
     )
+    from examdesk.bootstrap import build_app
     from examdesk.domain.calendar import parse_month
     from examdesk.domain.documents import Packet, Recipient
-    from examdesk.services.bootstrap import App
-    from examdesk.services.delivery import DeliveryRun, ReadyPacket, deliver
+    from examdesk.domain.messages import MessageState
+    from examdesk.services.month.delivery import SendRun, deliver
+    from examdesk.services.month.packets import ReadyPacket
 
-    app = App.load(REPO / "config" / "district.yaml", "2026-27")
+    app = build_app(REPO / "config" / "district.yaml", "2026-27", date(2027, 2, 1))
     month = parse_month("2027-02", None)
-    ledger = app.ledger()
-    run_id = ledger.start_run("2026-27", month.key)
-    ledger.dispose()
-    plan = DeliveryRun(app, run_id, "2026-27", month, date(2027, 2, 1))
+    with app.unit_of_work() as uow:
+        run_id = uow.runs.start("2026-27", month.key)
+        uow.commit()
+    plan = SendRun(app, run_id, "2026-27", month.key, date(2027, 2, 1))
     packets = []
     for i in range(count):
         recipient = Recipient(key=f"staff:B{i:05d}", name=f"Person {i}", email=f"person{i}@example.org")
@@ -105,8 +107,8 @@ def examdesk_loop(port: int, count: int, attachment: Path, workdir: Path) -> flo
     start = time.perf_counter()
     result = deliver(plan, iter(packets), len(packets))
     elapsed = time.perf_counter() - start
-    if result.states["sent"] != count:
-        raise SystemExit(f"examdesk sent {result.states['sent']} of {count}: {result.errors[:3]}")
+    if result.states[MessageState.SENT] != count:
+        raise SystemExit(f"examdesk sent {result.states[MessageState.SENT]} of {count}: {result.errors[:3]}")
     return elapsed
 
 

@@ -69,7 +69,9 @@ def attachment_text(name: str, content: bytes) -> str:
 
         wb = load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(
-            "|".join("" if v is None else str(v) for v in row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+            "|".join("" if v is None else str(v) for v in row)
+            for ws in wb.worksheets
+            for row in ws.iter_rows(values_only=True)
         )
     if suffix == "ics":
         return "\n".join(line for line in content.decode().splitlines() if not line.startswith("DTSTAMP"))
@@ -114,8 +116,14 @@ def run_year(months: list[str]) -> dict:
                 message_fingerprint(email.message_from_bytes(p.read_bytes(), policy=default_policy))
                 for p in sorted(folder.glob("*.eml"))
             ]
-            result[month] = sorted(messages, key=lambda m: (m["to"], m["subject"], [a["name"] for a in m["attachments"]]))
+            result[month] = sorted(
+                messages, key=lambda m: (m["to"], m["subject"], [a["name"] for a in m["attachments"]])
+            )
     return result
+
+
+def _order(message: dict) -> tuple:
+    return message["to"], message["subject"], [a["name"] for a in message["attachments"]]
 
 
 def compare(a: dict, b: dict) -> int:

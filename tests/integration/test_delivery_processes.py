@@ -96,7 +96,7 @@ def test_sigkill_mid_send_then_rerun_gives_everyone_exactly_one_copy(district, s
 
 def test_two_processes_on_the_same_month_send_no_duplicates(district, smtp_server, tmp_path, ledger_url):
     controller, server = smtp_server
-    server.delay = 0.002
+    server.delay = 0.02  # slow enough (about 5 s for the month) that both processes reach the send loop
     procs = [start(district, environment(tmp_path, controller.port, name, ledger_url)) for name in ("a", "b")]
     outputs = [p.communicate(timeout=400)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs[0][-1500:] + outputs[1][-1500:]
@@ -105,4 +105,6 @@ def test_two_processes_on_the_same_month_send_no_duplicates(district, smtp_serve
     assert len(rows) > 250 and all(r["state"] == "sent" for r in rows)
     assert all(copies[r["idempotency_key"]] == 1 for r in rows)
     assert sum(copies.values()) == len(rows)
-    assert all(r["claimed_by"] for r in rows)  # on this machine both processes share the sending
+    senders = Counter(int(r["claimed_by"].rpartition(":")[2]) for r in rows)
+    assert set(senders) == {p.pid for p in procs}, senders  # both processes sent part of the month
+    assert sum(senders.values()) == len(rows)

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from examdesk.bootstrap import build_app
 from examdesk.cli import app as cli
 from examdesk.services.tracking.acks import import_returns, import_sheet
-from examdesk.bootstrap import build_app
 from examdesk.services.tracking.reminders import send_reminders
 from examdesk.services.tracking.returns import return_rows, returns_by_task
 from examdesk.services.tracking.tracker import write_tracker

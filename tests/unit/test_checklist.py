@@ -7,8 +7,8 @@ import yaml
 from examdesk.domain.calendar import Month, SchoolYear, WorkingCalendar
 from examdesk.domain.checklist import ChecklistError, check_events, parse_checklist, tasks_for_month
 from examdesk.domain.due_rules import DueContext, DueRuleError, parse_due_rule
-from examdesk.domain.roles import CATEGORIES
 from examdesk.domain.registry import FAMILIES
+from examdesk.domain.roles import CATEGORIES
 
 REPO = Path(__file__).resolve().parents[2]
 SY = SchoolYear(2026)

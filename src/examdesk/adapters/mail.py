@@ -62,12 +62,13 @@ def compose(
 ) -> Message:
     """The MIME message (the email package's classic API: the same structure yagmail builds, and
     several times cheaper to produce than the modern EmailMessage with its header objects)."""
-    body = MIMEText(mail.text, "plain", "utf-8")
+    body: Message = MIMEText(mail.text, "plain", "utf-8")
     if mail.html:
         alternative = MIMEMultipart("alternative")
         alternative.attach(body)
         alternative.attach(MIMEText(mail.html, "html", "utf-8"))
         body = alternative
+    msg: Message
     if mail.attachments:
         msg = MIMEMultipart("mixed")
         msg.attach(body)
@@ -86,7 +87,7 @@ def compose(
     msg["To"] = formataddr((mail.to_name, mail.to_email), charset="utf-8")
     if reply_to:
         msg["Reply-To"] = reply_to
-    msg["Subject"] = _header(mail.subject)
+    msg["Subject"] = _header(mail.subject)  # type: ignore[assignment]  # email accepts a Header
     msg["Date"] = format_datetime(now or datetime.now(UTC))
     msg["Message-ID"] = f"<{mail.message_id}>"
     msg["X-Examdesk-Key"] = mail.idempotency_key
@@ -102,7 +103,7 @@ def message_bytes(message: Message) -> bytes:
 
 
 def attachment_names(message: Message) -> list[str]:
-    return [p.get_filename() for p in message.walk() if p.get_filename()]
+    return [name for p in message.walk() if (name := p.get_filename())]
 
 
 class Transport(Protocol):
@@ -111,6 +112,10 @@ class Transport(Protocol):
     def open(self) -> None: ...
     def send(self, message: Message, envelope_to: str) -> None: ...
     def close(self) -> None: ...
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
 class OutboxTransport:
@@ -233,7 +238,7 @@ class SmtpTransport:
             ) from None
         except smtplib.SMTPDataError as exc:
             raise DeliveryError(
-                f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}", temporary=400 <= exc.smtp_code < 500
+                f"{exc.smtp_code} {_text(exc.smtp_error)}", temporary=400 <= exc.smtp_code < 500
             ) from None
 
     def _drop(self) -> None:

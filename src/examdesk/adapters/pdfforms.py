@@ -16,8 +16,9 @@ import io
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
@@ -81,7 +82,7 @@ def _open(data: bytes, form_name: str) -> PdfReader:
 
 
 def _inherited(dictionary: DictionaryObject, key: str, default=None):
-    node = dictionary
+    node: Any = dictionary
     while node is not None:
         if key in node:
             return node[key]
@@ -92,7 +93,7 @@ def _inherited(dictionary: DictionaryObject, key: str, default=None):
 
 def _qualified_name(dictionary: DictionaryObject) -> str:
     parts = []
-    node = dictionary
+    node: Any = dictionary
     while node is not None:
         if "/T" in node:
             parts.append(str(node["/T"]))
@@ -105,7 +106,7 @@ def _field_of(widget: DictionaryObject) -> DictionaryObject:
     """The field a widget belongs to: itself when merged with its field, else its parent."""
     if "/T" in widget or "/Parent" not in widget:
         return widget
-    return widget["/Parent"].get_object()
+    return cast(DictionaryObject, widget["/Parent"].get_object())
 
 
 def _on_states(widget: DictionaryObject) -> tuple[str, ...]:
@@ -291,7 +292,8 @@ class CompiledForm:
             appearance = w.annotation.get("/AP", DictionaryObject())
             normal = appearance.raw_get("/N") if "/N" in appearance else None
             stream = normal.get_object() if isinstance(normal, IndirectObject) else None
-            widgets.append((w.annotation.get("/AS"), normal.idnum if stream is not None else None, stream))
+            idnum = normal.idnum if isinstance(normal, IndirectObject) else None
+            widgets.append((w.annotation.get("/AS"), idnum, stream))
         return dictionary.get("/V"), widgets
 
     def _restore(self, name: str) -> None:
@@ -359,17 +361,22 @@ class CompiledForm:
         if info.hidden:
             return  # nobody sees it: the value is enough
         for index, widget in enumerate(entry.widgets):
-            normal_ref = widget.annotation["/AP"].raw_get("/N")
+            normal_ref = cast(DictionaryObject, widget.annotation["/AP"]).raw_get("/N")
             if not isinstance(normal_ref, IndirectObject):
                 raise FormError(f"{self.name}: field {info.name!r} keeps its appearance inside the widget")
             key = (info.name, index, text)
-            stream = self._appearances.get(key)
+            stream: Any = self._appearances.get(key)
             if stream is None:
                 shown = drawable(text)
                 if shown != text:  # draw what the form's font can show; /V keeps the real text
                     entry.dictionary[NameObject("/V")] = TextStringObject(shown)
                 stream = self._appearance.from_text_annotation(
-                    self._writer, widget.page, False, self._acro_form, entry.dictionary, widget.annotation
+                    self._writer,
+                    cast(PageObject, widget.page),
+                    False,
+                    cast(DictionaryObject, self._acro_form),
+                    entry.dictionary,
+                    widget.annotation,
                 )
                 entry.dictionary[NameObject("/V")] = TextStringObject(text)
                 if len(self._appearances) >= APPEARANCE_CACHE_LIMIT:
@@ -497,9 +504,9 @@ def merge(copies: Iterable[tuple[str, bytes]], packet_name: str = "packet") -> b
         seen.add(label)
         reader = _open(data, label)
         acro = writer.root_object.get("/AcroForm")
-        before = len(acro.get_object()["/Fields"]) if acro is not None else 0
+        before = len(cast(ArrayObject, cast(DictionaryObject, acro.get_object())["/Fields"])) if acro is not None else 0
         writer.append(reader)
-        fields = writer.root_object["/AcroForm"].get_object()["/Fields"]
+        fields = cast(ArrayObject, cast(DictionaryObject, writer.root_object["/AcroForm"].get_object())["/Fields"])
         added = list(fields[before:])
         parent = DictionaryObject({NameObject("/T"): TextStringObject(label), NameObject("/Kids"): ArrayObject(added)})
         parent_ref = writer._add_object(parent)

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -36,9 +35,10 @@ TodayOpt = Annotated[
 
 
 def error_message(exc: ExamdeskError) -> str:
+    """The error as the person reads it: what is wrong and where, then what happened because of it."""
     problems = getattr(exc, "problems", None)
     text = str(exc)
-    if problems and isinstance(problems, list) and not isinstance(exc, click.ClickException):
+    if problems and isinstance(problems, list):
         first = {"input data": "the input data cannot be used"}.get(exc.kind)
         if first:
             text = f"{first}:\n" + "\n".join(f"  - {p}" for p in problems)
@@ -48,11 +48,11 @@ def error_message(exc: ExamdeskError) -> str:
 class ExamdeskGroup(TyperGroup):
     """Turns an ExamdeskError from any command into one message on stderr and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         try:
             return super().invoke(ctx)
         except ExamdeskError as exc:
-            err.print(f"[bold red]error:[/] ", end="", highlight=False)
+            err.print("[bold red]error:[/] ", end="", highlight=False)
             err.print(error_message(exc), highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 

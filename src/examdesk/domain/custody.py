@@ -126,10 +126,8 @@ def custody_reconciliations(inp: FamilyInput) -> FamilyOutput:
         return FamilyOutput([], [f"{inp.task.id}: no returned-materials table yet; nothing to reconcile"])
     reconciliations = reconciliation_jobs(inp)
     reports = materials_report_jobs(inp)
-    return FamilyOutput(
-        reconciliations + reports,
-        [f"{inp.task.id}: {len(reconciliations)} site reconciliation(s), {len(reports)} damaged/missing materials form(s)"],
-    )
+    note = f"{len(reconciliations)} site reconciliation(s), {len(reports)} damaged/missing materials form(s)"
+    return FamilyOutput(reconciliations + reports, [f"{inp.task.id}: {note}"])
 
 
 def reconciliation_jobs(inp: FamilyInput) -> list[RenderJob]:

@@ -58,7 +58,7 @@ class Packet:
     doc_keys: list[str] = field(default_factory=list)
     doc_task_ids: list[str] = field(default_factory=list)  # the task of each doc_keys entry
 
-    def idempotency_key(self, school_year: str, month_key: str, generation: int = 0) -> str:
+    def idempotency_key(self, school_year: str, month_key: str, generation: str = "0") -> str:
         basis = "|".join(
             [
                 school_year,

@@ -19,7 +19,6 @@ from .documents import Recipient, RenderJob
 from .organisation import Organisation, Signatory
 from .records import DistrictData
 
-
 FORMATS = ("docx", "pdf", "xlsx", "ics")
 
 

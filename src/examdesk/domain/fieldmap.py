@@ -9,7 +9,8 @@ names. ``{value: EXPR, format: date}`` formats a date the district's way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
@@ -30,7 +31,7 @@ class FieldRule:
     field: str
     expression: str
     format: str = "text"
-    evaluate: Callable = field(compare=False, repr=False, default=None)
+    evaluate: Callable[..., object] = dataclass_field(compare=False, repr=False, default=lambda **_: None)
 
 
 @dataclass(frozen=True)

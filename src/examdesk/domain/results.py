@@ -73,9 +73,7 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
     test_names = {s.test_code: s.test_name for s in inp.data.sessions}
     with_results = len({r.student_id for r in inp.data.results})
     jobs = (
-        job
-        for student in inp.data.students_by_site()
-        if (job := _job(inp, student, available, test_names)) is not None
+        job for student in inp.data.students_by_site() if (job := _job(inp, student, available, test_names)) is not None
     )
     return FamilyOutput(jobs, expected=with_results, shortfall="an email address to send results to")
 

@@ -71,7 +71,7 @@ def security_agreements(inp: FamilyInput) -> FamilyOutput:
         site_name = data.sites[person.site_id].name if person.site_id in data.sites else org.name
         ctx = agreement_context(person, site_name, org, inp.school_year, fmt(inp.today))
         signer_to = (
-            coordinators.get(person.site_id) if person.role != "site_coordinator" else district_coordinator
+            coordinators.get(person.site_id or "") if person.role != "site_coordinator" else district_coordinator
         )
         ctx["return_to"] = signer_to.full_name if signer_to else org.coordinator_name
         recipient = staff_recipient(person)

@@ -188,9 +188,8 @@ def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
                 student_id=student.student_id,
             )
         )
-    timetables = len(jobs) // 2
-    note = f"{inp.task.id}: {timetables} candidate timetable(s) with calendar invitations, {len(clashes)} clash(es) flagged"
-    return FamilyOutput(jobs, [note])
+    note = f"{len(jobs) // 2} candidate timetable(s) with calendar invitations, {len(clashes)} clash(es) flagged"
+    return FamilyOutput(jobs, [f"{inp.task.id}: {note}"])
 
 
 def clash_report_context(org: Organisation, clashes: list[Clash], fmt) -> dict:

@@ -8,6 +8,7 @@ in memory (``quote``: Prefect does not walk it) and never persist or cache it: i
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -16,7 +17,7 @@ from prefect.utilities.annotations import quote
 
 from ..bootstrap import build_app
 from ..domain.calendar import parse_month
-from ..domain.messages import STATUS_COLUMNS, MessageState
+from ..domain.messages import MessageState
 from ..domain.records import DistrictData
 from ..services.app import App
 from ..services.month import delivery, documents, plan, record
@@ -24,30 +25,35 @@ from ..services.month.plan import MonthPlan
 from ..services.tools.history import MONTH_FLOW
 from ..services.tracking import reminders, returns, status, tracker
 
-_private = {"cache_policy": NONE, "persist_result": False}
+T = TypeVar("T")
 
 
-@task(name="plan month", **_private)
+def _given(value: T) -> T:
+    """Passed to a task as it is: Prefect does not walk it looking for futures (it holds the district's data)."""
+    return cast(T, quote(value))
+
+
+@task(name="plan month", cache_policy=NONE, persist_result=False)
 def plan_month(app: App, month: str, resend: bool) -> MonthPlan:
     return plan.prepare_month(app, parse_month(month, app.school_year), resend)
 
 
-@task(name="render batch", **_private)
+@task(name="render batch", cache_policy=NONE, persist_result=False)
 def render_batch(month_plan: MonthPlan, jobs: list) -> int:
     return documents.render_batch(month_plan, jobs)
 
 
-@task(name="assemble and deliver", **_private)
+@task(name="assemble and deliver", cache_policy=NONE, persist_result=False)
 def deliver_packets(month_plan: MonthPlan) -> delivery.DeliveryResult:
     return delivery.deliver_month(month_plan)
 
 
-@task(name="record run", **_private)
+@task(name="record run", cache_policy=NONE, persist_result=False)
 def record_run(month_plan: MonthPlan, rendered: int, outcome: delivery.DeliveryResult) -> dict:
     return record.finish_month(month_plan, rendered, outcome)
 
 
-@task(name="send reminders", **_private)
+@task(name="send reminders", cache_policy=NONE, persist_result=False)
 def remind(app: App, data: DistrictData) -> dict:
     """Overdue signed documents: one reminder per person and one digest per site coordinator,
     never more than one per interval (the ledger knows when each was last sent)."""
@@ -60,7 +66,7 @@ def remind(app: App, data: DistrictData) -> dict:
     }
 
 
-@task(name="write tracker", **_private)
+@task(name="write tracker", cache_policy=NONE, persist_result=False)
 def write_tracker(app: App, data: DistrictData) -> str:
     return str(tracker.write_tracker(app, app.today, data))
 
@@ -85,10 +91,9 @@ def publish(month_plan: MonthPlan, summary: dict) -> None:
         description="Signed documents expected back, by site (counts only)",
     )
     rows = status.status_rows(app, app.today, month_plan.month, month_plan.data)
-    columns = ("task_id", "owner", "due", "status", *STATUS_COLUMNS)
     create_table_artifact(
         key=artifact_key(sy, key, "tasks"),
-        table=[{k: r[k] for k in columns} for r in rows],
+        table=status.task_summary(rows),
         description="Checklist tasks of the month, with their messages by state",
     )
 
@@ -111,7 +116,7 @@ def month_flow(
         if app.today != first:
             logger.info("%s is not the first working day of the month (%s); nothing to do", app.today, first)
             return {"skipped": True, "month": month}
-    month_plan = plan_month(quote(app), month, resend)
+    month_plan = plan_month(_given(app), month, resend)
     logger.info(
         "%d task(s), %d document task(s), %d digest message(s)",
         len(month_plan.planned),
@@ -120,11 +125,11 @@ def month_flow(
     )
     rendered = 0
     for batch in documents.batches(month_plan):  # one task per batch; documents are produced as they are needed
-        rendered += render_batch(quote(month_plan), quote(batch))
-    outcome = deliver_packets(quote(month_plan))
-    summary = record_run(quote(month_plan), rendered, quote(outcome))
-    summary.update(remind(quote(app), quote(month_plan.data)))
-    summary["tracker"] = write_tracker(quote(app), quote(month_plan.data))
+        rendered += render_batch(_given(month_plan), _given(batch))
+    outcome = deliver_packets(_given(month_plan))
+    summary = record_run(_given(month_plan), rendered, _given(outcome))
+    summary.update(remind(_given(app), _given(month_plan.data)))
+    summary["tracker"] = write_tracker(_given(app), _given(month_plan.data))
     publish(month_plan, summary)
     logger.info(
         "sent %d, failed %d, unknown %d, skipped %d",

@@ -52,12 +52,11 @@ def engine_for(url: str) -> Engine:
         return engine
     key = (url, os.getpid())
     with _engines_lock:
-        engine = _engines.get(key)
-        if engine is None:
-            engine = _create(url)
-            migrate(engine)
-            _engines[key] = engine
-        return engine
+        found = _engines.get(key)
+        if found is None:
+            found = _engines[key] = _create(url)
+            migrate(found)
+        return found
 
 
 def _create(url: str) -> Engine:

@@ -72,12 +72,10 @@ def message_statements(dialect: str) -> MessageStatements:
                 claimed_by=bindparam("by"),
             )
         )
-        insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(dialect)
-        insert_new = (
-            insert(messages).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(messages.c.id)
-            if insert is not None
-            else None
-        )
+        insert_new: Executable | None = None
+        if dialect in ("sqlite", "postgresql"):
+            insert = sqlite_insert(messages) if dialect == "sqlite" else postgresql_insert(messages)
+            insert_new = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(messages.c.id)
         found = _statements[dialect] = MessageStatements(claim, insert_new)
     return found
 

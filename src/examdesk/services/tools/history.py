@@ -12,7 +12,9 @@ MONTH_FLOW = "examdesk-month"  # the month flow's name (examdesk.flows.month use
 def recent_runs(limit: int = 20) -> list[dict]:
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW])), sort=FlowRunSort.START_TIME_DESC, limit=limit
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW])),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=limit,
         )
     rows = []
     for r in runs:

@@ -64,7 +64,7 @@ def output_stem(
     """A file name for one record: from ``name_field`` (dotted) when given, unique within ``used``."""
     stem = default
     if name_field:
-        value = record
+        value: object = record
         for part in name_field.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if value in (None, ""):

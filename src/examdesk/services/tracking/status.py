@@ -63,7 +63,9 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
     return rows
 
 
-MESSAGE_COLUMNS = STATUS_COLUMNS
+def task_summary(rows: list[dict]) -> list[dict]:
+    """Status rows with counts and task ids only: safe for a Prefect artifact anyone can read."""
+    return [{k: r[k] for k in ("task_id", "owner", "due", "status", *STATUS_COLUMNS)} for r in rows]
 
 
 def mark_task(app: App, task_id: str, status: str, note: str = "") -> None:
