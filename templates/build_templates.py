@@ -643,6 +643,39 @@ def build_staff_timetable() -> Path:
     return path
 
 
+def build_testing_window_notice() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading("Testing window and sessions", level=1)
+    doc.add_paragraph("{{ district.name }} · {{ site.name }} · {{ letter_date }}")
+    doc.add_paragraph("To {{ recipient.name }} ({{ recipient.role }})")
+    doc.add_paragraph("{%p if window %}")
+    doc.add_paragraph(
+        "The {{ school_year }} testing window for {{ site.name }} runs from {{ window.start }} to "
+        "{{ window.end }}: {{ window.days }} instructional days. Every session, including make-ups, "
+        "must be held inside it."
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No testing window is set for {{ site.name }} yet; the district office will send it.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if sessions %}")
+    doc.add_paragraph("Sessions scheduled at your site:")
+    _table(
+        doc,
+        ("Date", "Session", "Time", "Test", "Grade", "Room"),
+        "s in sessions",
+        ("{{ s.date }}", "{{ s.session }}", "{{ s.time }}", "{{ s.test }}", "{{ s.grade }}", "{{ s.room }}"),
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph(
+        "Tell {{ coordinator.name }} ({{ coordinator.email }}) at once if a date does not work for your site."
+    )
+    path = OUT / "testing_window_notice.en.docx"
+    doc.save(path)
+    return path
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
@@ -656,3 +689,4 @@ if __name__ == "__main__":
     print("wrote", build_candidate_timetable())
     print("wrote", build_clash_report())
     print("wrote", build_staff_timetable())
+    print("wrote", build_testing_window_notice())

@@ -32,6 +32,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def pytest_collection_modifyitems(items):
+    """Real Prefect flow runs are slow by nature (a temporary server, about a second per flow)."""
+    for item in items:
+        if item.get_closest_marker("prefect"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     for key in list(os.environ):

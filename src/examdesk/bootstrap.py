@@ -85,15 +85,14 @@ def form_library(settings: Settings) -> FormLibrary:
 
 
 def transport_factory(settings: Settings) -> Callable[[Path], Transport]:
-    """The configured transport, for a month's outbox folder. SMTP credentials are checked now,
-    so a missing password stops a run before anything is rendered."""
+    """The configured transport, for a month's outbox folder (built when something is sent; a run
+    checks the SMTP credentials before it renders anything: ``MailSettings.require_credentials``)."""
     mail = settings.mail
     if mail.transport != "smtp":
         return OutboxTransport
-    mail.require_credentials()
-    password = mail.password.get_secret_value() if mail.password else None
 
     def smtp(_outbox: Path) -> Transport:
+        password = mail.password.get_secret_value() if mail.password else None
         return SmtpTransport(
             host=mail.host,
             port=mail.port,

@@ -74,9 +74,16 @@ def test_unreachable_server_leaves_messages_failed_for_the_next_run(district, mo
 
 
 def test_login_without_password_is_refused_before_anything_is_rendered(district, monkeypatch):
-    from examdesk.bootstrap import build_app
+    from typer.testing import CliRunner
+
+    from examdesk.cli import app
 
     monkeypatch.setenv("EXAMDESK_MAIL__TRANSPORT", "smtp")
     with pytest.raises(ConfigurationError, match="EXAMDESK_MAIL__PASSWORD is not"):
-        build_app(district, "2026-27")
+        run_month(district, "february")
     assert not (load_settings(district).output_dir / "2026-27").exists()
+    status = CliRunner().invoke(app, ["status", "--config", str(district)])
+    assert status.exit_code == 0  # reading the checklist needs no password
+    remind = CliRunner().invoke(app, ["remind", "--config", str(district), "--today", "2027-04-01"])
+    assert remind.exit_code == 2 and "EXAMDESK_MAIL__PASSWORD is not" in " ".join(remind.output.split())
+    assert "Traceback" not in remind.output

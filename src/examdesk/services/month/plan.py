@@ -79,6 +79,7 @@ class MonthPlan:
 
 def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:
     """Load and validate the data, select the month's tasks, plan every document and digest."""
+    app.settings.mail.require_credentials()  # a run that could not send stops before it renders
     data, report = load_district(app.settings, app.school_year)
     run_dir = app.run_dir(month.key)
     report.write_csv(run_dir / "validation-report.csv")

@@ -69,6 +69,7 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
     """Send today's reminders. Whoever was reminded (or may have been) within the interval is
     skipped, and the idempotency key holds the day, so running this again (by hand, or in a
     month run) never sends anyone a second reminder inside the interval."""
+    app.settings.mail.require_credentials()
     plan = reminders_due(app, today)
     school_year = app.school_year.label
     day = today.isoformat()
