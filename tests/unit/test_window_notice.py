@@ -20,7 +20,14 @@ def district() -> DistrictData:
         {"A": Site("A", "Alpha School"), "B": Site("B", "Beta School")},
         {
             "staff": [
-                {"staff_id": i, "first_name": f, "last_name": "Z", "email": f"{f}@d.example.org", "role": r, "site_id": s}
+                {
+                    "staff_id": i,
+                    "first_name": f,
+                    "last_name": "Z",
+                    "email": f"{f}@d.example.org",
+                    "role": r,
+                    "site_id": s,
+                }
                 for i, f, r, s in staff
             ],
             "testing_windows": [
