@@ -47,7 +47,9 @@ def district_copy(root: Path) -> Path:
     return path
 
 
-def attachment_text(name: str, content: bytes) -> str:
+def attachment_text(name: str, content: bytes | str) -> str:
+    if isinstance(content, str):  # text parts (a calendar file) come back decoded
+        content = content.encode()
     suffix = name.rsplit(".", 1)[-1].lower()
     if suffix == "docx":
         from docx import Document

@@ -16,6 +16,7 @@ import holidays as holidays_lib
 import yaml
 from babel.dates import format_date
 
+from . import resources
 from .adapters.docx import TemplateLibrary
 from .adapters.emails import EmailTemplates
 from .adapters.form_library import FormLibrary
@@ -79,7 +80,10 @@ def load_checklist(settings: Settings, year: SchoolYearSettings) -> Checklist:
     return checklist
 
 
-def form_library(settings: Settings) -> FormLibrary:
+def form_library(settings: Settings | None = None) -> FormLibrary:
+    """The district's forms (or, without a district, the ones shipped with examdesk)."""
+    if settings is None:
+        return FormLibrary(resources.folder("forms"), lambda d: format_date(d, format="MM/dd/yyyy", locale="en_US"))
     fmt = settings.forms.date_format
     return FormLibrary(settings.forms_dir, lambda d: format_date(d, format=fmt, locale="en_US"))
 

@@ -80,6 +80,7 @@ def test_run_then_rerun_then_status(prefect_harness, district):
     assert history.exit_code == 0 and "2027-02" in history.output
 
 
+@pytest.mark.slow
 def test_console_script_runs_a_month_with_no_servers(district, tmp_path):
     """The installed `examdesk` command in a fresh process: temporary Prefect server, outbox, SQLite."""
     exe = shutil.which("examdesk", path=str(Path(sys.executable).parent)) or "examdesk"

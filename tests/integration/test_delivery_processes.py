@@ -15,8 +15,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from examdesk.settings import load_settings
 from fakes import ledger_messages
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
+
 
 EXE = shutil.which("examdesk", path=str(Path(sys.executable).parent)) or "examdesk"
 

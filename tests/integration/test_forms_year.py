@@ -8,6 +8,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -17,6 +18,9 @@ from examdesk.services.tracking.acks import import_returns
 from examdesk.services.tracking.returns import return_rows, returns_by_task
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
+
 
 REPO = Path(__file__).resolve().parents[2]
 

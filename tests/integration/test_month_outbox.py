@@ -15,6 +15,8 @@ from examdesk.settings import load_settings
 from fakes import ledger_messages, task_statuses
 from helpers import attachments, docx_text, read_outbox, run_month
 
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
+
 
 def student_names(data_dir: Path) -> dict[str, str]:
     with (data_dir / "students.csv").open(encoding="utf-8") as fh:

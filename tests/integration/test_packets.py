@@ -6,9 +6,13 @@ import csv
 from collections import defaultdict
 from datetime import date
 
+import pytest
+
 from examdesk.domain.documents import split_by_size
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
 
 def test_split_by_size_keeps_order_and_puts_oversized_documents_alone():

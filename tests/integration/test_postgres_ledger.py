@@ -6,7 +6,7 @@ from examdesk.adapters.ledger import LedgerDatabase
 from fakes import ledger_messages, task_statuses
 from helpers import run_month
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 def test_a_month_runs_on_postgres_and_reruns_send_nothing(district, pg_url, monkeypatch):

@@ -4,10 +4,14 @@ import csv
 import re
 from datetime import date
 
+import pytest
+
 from examdesk.bootstrap import build_app
 from examdesk.services.tracking.status import status_rows
 from examdesk.settings import load_settings
 from helpers import attachments, docx_text, read_outbox, run_month
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
 
 def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):

@@ -8,6 +8,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
@@ -20,6 +21,9 @@ from examdesk.services.tracking.returns import return_rows, returns_by_task
 from examdesk.services.tracking.tracker import write_tracker
 from examdesk.settings import load_settings
 from helpers import attachments, read_outbox, run_month
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
+
 
 REPO = Path(__file__).resolve().parents[2]
 SIGNERS = ("site_coordinator", "technology_coordinator", "test_administrator", "proctor")

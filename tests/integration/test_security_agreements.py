@@ -3,8 +3,13 @@
 import csv
 from datetime import date
 
+import pytest
+
 from examdesk.settings import load_settings
 from helpers import attachments, docx_text, read_outbox, run_month
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
+
 
 ROLES = {"site_coordinator", "technology_coordinator", "test_administrator", "proctor"}
 

@@ -10,6 +10,8 @@ from examdesk.settings import load_settings
 from fakes import ledger_messages
 from helpers import attachments, docx_text, run_month
 
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
+
 
 @pytest.fixture
 def smtp_district(district, smtp_server, monkeypatch):

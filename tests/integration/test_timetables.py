@@ -4,11 +4,14 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
 from docx import Document
 from icalendar import Calendar
 
 from examdesk.settings import load_settings
 from helpers import attachments, docx_text, read_outbox, run_month
+
+pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
 
 def rows(path):

@@ -14,7 +14,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from ..bootstrap import build_app
-from ..errors import ExamdeskError
+from ..errors import ConfigurationError, ExamdeskError
 from ..services.app import App
 from ..settings import Settings
 
@@ -57,10 +57,9 @@ class ExamdeskGroup(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    """A problem with what the person typed, found by the command itself."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+def fail(message: str) -> NoReturn:
+    """A problem with what the person typed, found by the command itself (shown like any other error)."""
+    raise ConfigurationError(message)
 
 
 def as_of(today: datetime | None) -> date | None:

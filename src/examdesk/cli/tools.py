@@ -46,20 +46,17 @@ def render(
 @templates_app.command("check")
 def templates_check(
     directory: Annotated[
-        Path | None, typer.Option(help="Templates folder (default: the district's, or the ones shipped).")
+        Path | None,
+        typer.Option(help="Templates folder (default: the district's with --config, else the shipped)."),
     ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Render every document family's outputs against their samples (templates/samples/<name>.json):
     Word templates with the fast renderer and docxtpl (same text, no tag left), workbooks, PDF forms
     with their field maps."""
-    settings = load_settings(config) if config or Path("config/district.yaml").is_file() else None
+    settings = load_settings(config) if config else None
     templates_dir = directory or (settings.templates_dir if settings else folder("templates"))
-    forms = form_library(settings) if settings else None
-    if forms is None:
-        from ..adapters.form_library import FormLibrary
-
-        forms = FormLibrary(folder("forms"), lambda d: d.isoformat())
+    forms = form_library(settings)
     if not (templates_dir / "letters").is_dir():
         fail(f"no templates in {templates_dir / 'letters'}")
     results = check_all(FAMILIES.values(), templates_dir, forms)

@@ -20,6 +20,7 @@ from . import (
     rosters,
     security,
     timetables,
+    window_notice,
 )
 from .families import DocumentFamily, Output
 
@@ -151,6 +152,13 @@ FAMILIES = Registry(
         audience="the district coordinator",
         generate=paper_exams.paper_exam_requests,
         outputs=(Output("paper_exam_request", format="pdf"),),
+    ),
+    DocumentFamily(
+        "testing_window_notice",
+        title="Testing window notice",
+        audience="each principal and site coordinator in the task's recipients, about their own site",
+        generate=window_notice.testing_window_notices,
+        outputs=(Output("testing_window_notice"),),
     ),
     DocumentFamily(
         "designation_form",

@@ -6,6 +6,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from lxml import etree
 
@@ -58,7 +59,8 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
     for job in track(jobs, f"rendering {len(jobs)} document(s)"):
         folder = make_private_dir(plan.run_dir / "documents" / job.family)
         content = render_document(plan.app, job)
-        path = folder / job.filename
+        # stored under the document's own id: two recipients' documents may share an attachment name
+        path = folder / (document_id(job.doc_key) + Path(job.filename).suffix)
         write_atomic(path, content)  # another run of the month may be reading it
         r = job.recipient
         rows.append(
