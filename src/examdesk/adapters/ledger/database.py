@@ -106,7 +106,8 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 
 
 class UnitOfWork:
-    """One connection and one transaction; repositories for each part of the ledger."""
+    """One connection; its transaction begins with the first statement and ends with commit() or
+    rollback() (or with the block, rolled back); repositories for each part of the ledger."""
 
     runs: Runs
     documents: Documents
@@ -119,9 +120,7 @@ class UnitOfWork:
         self._connection: Connection | None = None
 
     def __enter__(self) -> UnitOfWork:
-        connection = self._engine.connect()
-        self._connection = connection
-        self._transaction = connection.begin()
+        connection = self._connection = self._engine.connect()
         self.runs = Runs(connection)
         self.acks = Acknowledgements(connection)
         self.documents = Documents(connection, self.acks)
@@ -130,23 +129,21 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
-        """Make everything done so far durable; the unit of work can go on (in a new transaction)."""
+        """Make everything done so far durable; the unit of work can go on."""
         assert self._connection is not None, "commit() outside the with block"
-        self._transaction.commit()
-        self._transaction = self._connection.begin()
+        self._connection.commit()
 
     def rollback(self) -> None:
         assert self._connection is not None, "rollback() outside the with block"
-        self._transaction.rollback()
-        self._transaction = self._connection.begin()
+        self._connection.rollback()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._connection is not None
         try:
-            if self._transaction.is_active:
-                self._transaction.rollback()
+            if self._connection.in_transaction():
+                self._connection.rollback()
         finally:
             self._connection.close()
             self._connection = None
