@@ -72,7 +72,10 @@ def templates_check(
 
 def families() -> None:
     """The document families a checklist task can name in its `action`, what each renders and for whom."""
-    t = Table("family (action)", "what", "outputs", "to", title="document families")
+    t = Table(title="document families")
+    t.add_column("family (action)", no_wrap=True)
+    for column in ("what", "outputs", "to"):
+        t.add_column(column, ratio=1, overflow="fold")
     for family in FAMILIES.values():
         outputs = ", ".join(
             f"{o.template}.{o.format}" + (" (comes back signed)" if o.comes_back else "") for o in family.outputs
