@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Inches, Pt
 
 OUT = Path(__file__).resolve().parent / "letters"
 
@@ -661,13 +661,19 @@ def build_testing_window_notice() -> Path:
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if sessions %}")
     doc.add_paragraph("Sessions scheduled at your site:")
-    _table(
+    table = _table(
         doc,
         ("Date", "Session", "Time", "Test", "Grade", "Room"),
         "s in sessions",
         ("{{ s.date }}", "{{ s.session }}", "{{ s.time }}", "{{ s.test }}", "{{ s.grade }}", "{{ s.room }}"),
     )
+    table.autofit = False
+    for column, inches in zip(table.columns, (1.3, 0.7, 1.1, 2.6, 0.6, 0.9), strict=True):
+        column.width = Inches(inches)  # the grid, which LibreOffice reads
+        for cell in column.cells:  # and each cell, which Word reads
+            cell.width = Inches(inches)
     doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph()
     doc.add_paragraph(
         "Tell {{ coordinator.name }} ({{ coordinator.email }}) at once if a date does not work for your site."
     )

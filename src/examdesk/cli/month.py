@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -59,7 +60,7 @@ def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date
     except ExamdeskError as exc:
         exc.add_note("the run stopped; `examdesk outbox` shows what was sent before it did (if anything).")
         raise
-    print_problems(app.settings.output_dir / target.school_year.label / target.key / "validation-report.csv")
+    print_problems(Path(summary["validation_report"]))
     _print_summary(summary)
     return summary
 
