@@ -75,7 +75,7 @@ def test_run_then_rerun_then_status(prefect_harness, district):
     assert "nothing new went out" in " ".join(second.output.split())
     status = runner.invoke(app, ["status", "feb", "--config", str(district), "--today", "2027-01-20"])
     line = next(row for row in status.output.splitlines() if "caaspp-feb-05" in row)
-    assert "done" in line and "300/0/0" in line
+    assert "done" in line and "300/0/0/0" in line  # sent/failed/unknown/pending
     history = runner.invoke(app, ["history", "--config", str(district)])
     assert history.exit_code == 0 and "2027-02" in history.output
 

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ..domain.calendar import Month, parse_month
+from ..domain.messages import STATUS_COLUMNS
 from ..errors import ConfigurationError, ExamdeskError, InputDataError
 from ..services.app import App
 from ..services.data import load_district
@@ -157,7 +158,7 @@ def status(
     t.add_column("owner")
     t.add_column("due", no_wrap=True)
     t.add_column("status", no_wrap=True)
-    t.add_column("messages sent/failed/unknown/pending", justify="right", no_wrap=True)
+    t.add_column("messages " + "/".join(STATUS_COLUMNS), justify="right", no_wrap=True)
     for r in rows:
         style = STATUS_STYLE.get(r["status"], "")
         t.add_row(
@@ -167,7 +168,7 @@ def status(
             r["owner"],
             r["due"],
             f"[{style}]{r['status']}[/]" if style else r["status"],
-            f"{r['sent']}/{r['failed']}/{r['unknown']}/{r['pending']}",
+            "/".join(str(r[c]) for c in STATUS_COLUMNS),
         )
     out.print(t)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "pending", "overdue")}
