@@ -166,3 +166,5 @@ def test_every_family_output_passes_templates_check():
     # every Word template of every family, in every language it exists in, and every form
     assert {"parent_notification.zh-Hant.docx", "result_letter.fil.docx", "security_agreement.en.docx"} <= checked
     assert {"designation_form.pdf", "materials_report.pdf", "site_student_list.json"} <= checked
+    forms = [r for r in results if r.template.suffix == ".pdf"]
+    assert len(forms) == 6 and all("sample filled" in r.message for r in forms)  # every form has a sample

@@ -62,7 +62,7 @@ def templates_check(
     results = check_all(FAMILIES.values(), templates_dir, forms)
     for r in results:
         mark = "[green]ok[/]" if r.ok else "[bold red]FAIL[/]"
-        family = f" [{r.family}]" if r.family else ""
+        family = f" (family {r.family})" if r.family else ""
         out.print(f"{mark} {r.template.name}: {r.message}{family}", soft_wrap=True, highlight=False)
     failed = sum(not r.ok for r in results)
     out.print(f"{len(results)} check(s), {failed} problem(s)")
