@@ -68,11 +68,26 @@ def parse_signed_date(text: str, day_first: bool) -> date | None:
         return None
 
 
+@dataclass
+class ExpectedReturns:
+    """What was sent that may come back, looked up once per import: per form, and by document id."""
+
+    by_form: dict[str, list[dict]]
+    by_id: dict[str, dict]
+
+    @classmethod
+    def of(cls, sent: list[dict]) -> ExpectedReturns:
+        by_form = {
+            form: [d for d in sent if d["family"] in families] for form, families in FAMILIES.returned_forms().items()
+        }
+        return cls(by_form, {document_id(d["doc_key"]): d for docs in by_form.values() for d in docs})
+
+
 def read_return(
-    path: Path, maps: dict[str, FieldMap], forms: list[dict], day_first: bool
+    path: Path, maps: dict[str, FieldMap], expected: ExpectedReturns, day_first: bool
 ) -> tuple[ReturnedForm, dict | None]:
-    """``maps``: the field maps of forms that come back, by form name; ``forms``: the expected returns."""
-    """What one returned PDF says, and the acknowledgement to record (None when it matches nothing)."""
+    """What one returned PDF says, and the acknowledgement to record (None when it matches nothing).
+    ``maps``: the field maps of the forms that come back, by form name."""
     try:
         values = read_values(path.read_bytes(), path.name)
     except FormError as exc:
@@ -84,10 +99,10 @@ def read_return(
     r = field_map.returns
     name = " ".join(values[f].strip() for f in r.name if values.get(f, "").strip())
     email = values.get(r.email, "").strip() if r.email else ""
-    families = FAMILIES.returned_forms().get(form_name, set())
-    candidates = [d for d in forms if d["family"] in families]
-    by_id = {document_id(d["doc_key"]): d for d in candidates}
-    doc, match = by_id.get(values.get(field_map.document_id or "", "").strip()), MATCH_ID
+    candidates = expected.by_form.get(form_name, [])
+    doc, match = expected.by_id.get(values.get(field_map.document_id or "", "").strip()), MATCH_ID
+    if doc is not None and doc not in candidates:  # an id from another form's document
+        doc = None
     if doc is None:
         match = MATCH_NAME
         same = [
@@ -142,10 +157,10 @@ def import_returns(app: App, paths: Iterable[Path]) -> list[ReturnedForm]:
     day_first = app.settings.forms.date_format.lower().startswith("d")
     files = pdf_files(paths)
     with app.unit_of_work() as uow:
-        sent = uow.documents.expected_returns(app.school_year.label)
+        expected = ExpectedReturns.of(uow.documents.expected_returns(app.school_year.label))
         results = []
         for path in files:
-            result, row = read_return(path, maps, sent, day_first)
+            result, row = read_return(path, maps, expected, day_first)
             if row is not None:
                 uow.acks.record({**row, "school_year": app.school_year.label})
                 uow.commit()
