@@ -138,7 +138,3 @@ class DocumentFamily:
             if out.key == key:
                 return out
         raise KeyError(f"family {self.name!r} has no output {key!r}")
-
-    @property
-    def comes_back(self) -> bool:
-        return any(o.comes_back for o in self.outputs)

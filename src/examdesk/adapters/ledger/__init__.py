@@ -4,8 +4,7 @@ Services use it through a unit of work (``LedgerDatabase.unit_of_work()``), neve
 engines or connections themselves.
 """
 
-from .database import IN_MEMORY, LedgerDatabase, UnitOfWork, engine_for, forget_engines, migrate
-from .repositories import process_name
+from .database import IN_MEMORY, LedgerDatabase, UnitOfWork, engine_for, migrate
 from .schema import acknowledgements, documents, message_documents, messages, metadata, runs, task_status
 
 __all__ = [
@@ -15,12 +14,10 @@ __all__ = [
     "acknowledgements",
     "documents",
     "engine_for",
-    "forget_engines",
     "message_documents",
     "messages",
     "metadata",
     "migrate",
-    "process_name",
     "runs",
     "task_status",
 ]

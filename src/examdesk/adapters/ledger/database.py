@@ -156,17 +156,6 @@ class LedgerDatabase:
         self.url = url
         self.engine = engine_for(url)
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-
-def forget_engines() -> None:
-    """Close every engine this process holds (tests that drop their database call this first)."""
-    with _engines_lock:
-        for engine in _engines.values():
-            engine.dispose()
-        _engines.clear()
