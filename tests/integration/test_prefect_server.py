@@ -60,6 +60,8 @@ def test_server_then_serve_creates_the_monthly_schedule(district, tmp_path):
     try:
         api = f"http://127.0.0.1:{port}/api"
         _wait(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 120, "the Prefect server")
+        ui = httpx.get(f"http://127.0.0.1:{port}/ui-settings", timeout=5).json()
+        assert ui["api_url"] == api  # the UI talks to this server, not to the default port 4200
         serve = subprocess.Popen(
             [exe, "serve", "--config", str(district)],
             env={**env, "PREFECT_API_URL": api},

@@ -20,8 +20,14 @@ def server(
     """Start the Prefect server and UI (local SQLite under examdesk's state folder, telemetry off)."""
     app = load_app(config)
     prefect_environment(app.settings)
-    out.print(f"Prefect UI: http://{host}:{port}  (PREFECT_HOME={os.environ['PREFECT_HOME']})")
-    out.print(f"In another shell: export PREFECT_API_URL=http://{host}:{port}/api")
+    # the UI asks its settings for the API's address: give it this server's, not the default port 4200
+    # (behind a reverse proxy, set PREFECT_SERVER_UI_API_URL to the public address yourself)
+    os.environ["PREFECT_SERVER_API_HOST"] = host
+    os.environ["PREFECT_SERVER_API_PORT"] = str(port)
+    browse = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    os.environ.setdefault("PREFECT_SERVER_UI_API_URL", f"http://{browse}:{port}/api")
+    out.print(f"Prefect UI: http://{browse}:{port}  (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    out.print(f"In another shell: export PREFECT_API_URL=http://{browse}:{port}/api")
     os.execvp(sys.executable, [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)])
 
 
