@@ -77,7 +77,8 @@ def test_run_then_rerun_then_status(prefect_harness, district):
     line = next(row for row in status.output.splitlines() if "caaspp-feb-05" in row)
     assert "done" in line and "300/0/0/0" in line  # sent/failed/unknown/pending
     history = runner.invoke(app, ["history", "--config", str(district)])
-    assert history.exit_code == 0 and "2027-02" in history.output
+    assert history.exit_code == 0 and "2027-02 as of 2027-01-20" in history.output
+    assert "America/Los_Angeles" in history.output and "sent 0, failed 0" in history.output
 
 
 @pytest.mark.slow

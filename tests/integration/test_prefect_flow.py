@@ -47,9 +47,13 @@ def test_month_flow_runs_records_artifacts_and_reruns_idempotently(prefect_harne
         assert not [p for p in personal if len(p) > 3 and p in text], artifact.key
     for run in runs:  # parameters are identifiers only
         assert set(run.parameters) <= {"month", "school_year", "config", "resend", "today", "only_first_working_day"}
-    history = recent_runs(10)
+    history = recent_runs(10, "America/Los_Angeles")
     assert [r["month"] for r in history[:2]] == ["2027-02", "2027-02"]
     assert all(r["state"] == "Completed" for r in history[:2])
+    assert [r["name"] for r in history[:2]] == ["2026-27 2027-02 as of 2027-01-20"] * 2
+    rerun, first = history[:2]  # told apart by what each sent
+    assert first["outcome"].startswith("sent 268, failed 0") and rerun["outcome"].startswith("sent 0, failed 0")
+    assert rerun["start"].endswith(("PST", "PDT"))
 
 
 def test_bad_input_fails_the_flow_run_before_anything_is_sent(prefect_harness, district, tmp_path):

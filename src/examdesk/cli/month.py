@@ -48,7 +48,7 @@ def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date
 
     out.print(f"[bold]{app.settings.organisation.name}[/]: running {target} ({target.school_year.label})")
     try:
-        summary = month_flow(
+        outcome = month_flow(
             month=target.key,
             school_year=target.school_year.label,
             config=str(app.settings.config_file),
@@ -61,6 +61,7 @@ def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date
     except ExamdeskError as exc:
         exc.add_note("the run stopped; `examdesk outbox` shows what was sent before it did (if anything).")
         raise
+    summary: dict = outcome if isinstance(outcome, dict) else outcome.result()  # a flow returns its state's data
     print_problems(Path(summary["validation_report"]))
     _print_summary(summary)
     return summary

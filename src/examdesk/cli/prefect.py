@@ -61,15 +61,17 @@ def history(
     limit: Annotated[int, typer.Option(help="How many runs.")] = 20,
     config: ConfigOpt = None,
 ) -> None:
-    """List recent month flow runs from the Prefect API (name, month, state, start, duration)."""
+    """List recent month flow runs from the Prefect API: name (month, as of), state, start in the
+    district's time zone, duration, and what each sent."""
     app = load_app(config)
     prefect_environment(app.settings)
     from ..services.tools.history import recent_runs
 
-    rows = recent_runs(limit)
-    t = Table("flow run", "month", "school year", "state", "start", "duration")
+    zone = app.settings.organisation.time_zone
+    rows = recent_runs(limit, zone)
+    t = Table("flow run", "state", f"start ({zone})", "duration", "messages")
     for r in rows:
-        t.add_row(r["name"], r["month"], r["school_year"], r["state"], r["start"], r["duration"])
+        t.add_row(r["name"], r["state"], r["start"], r["duration"], r["outcome"])
     out.print(t)
     if not rows:
         out.print("no month flow runs recorded yet")

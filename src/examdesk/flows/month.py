@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar, cast
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
+from prefect.states import Completed, State
 from prefect.utilities.annotations import quote
 
 from ..bootstrap import build_app
@@ -98,7 +99,14 @@ def publish(month_plan: MonthPlan, summary: dict) -> None:
     )
 
 
-@flow(name=MONTH_FLOW, flow_run_name="{school_year}-{month}", log_prints=False)
+def run_name() -> str:
+    """Reruns of a month are told apart in the UI and `examdesk history` by the day they acted as of."""
+    parameters = runtime.flow_run.parameters
+    as_of = parameters.get("today") or date.today()
+    return f"{parameters.get('school_year') or 'current year'} {parameters.get('month')} as of {as_of}"
+
+
+@flow(name=MONTH_FLOW, flow_run_name=run_name, log_prints=False)
 def month_flow(
     month: str = "current",
     school_year: str | None = None,
@@ -106,7 +114,7 @@ def month_flow(
     resend: bool = False,
     today: date | None = None,
     only_first_working_day: bool = False,
-) -> dict:
+) -> dict | State:
     logger = get_run_logger()
     app = build_app(config, school_year, today)
     if month == "current":
@@ -131,11 +139,10 @@ def month_flow(
     summary.update(remind(_given(app), _given(month_plan.data)))
     summary["tracker"] = write_tracker(_given(app), _given(month_plan.data))
     publish(month_plan, summary)
-    logger.info(
-        "sent %d, failed %d, unknown %d, skipped %d",
-        summary["messages_sent"],
-        summary["messages_failed"],
-        summary["messages_unknown"],
-        summary["messages_skipped"],
+    outcome_line = (
+        f"sent {summary['messages_sent']}, failed {summary['messages_failed']}, "
+        f"refused {summary['messages_failed_permanent']}, unknown {summary['messages_unknown']}, "
+        f"skipped {summary['messages_skipped']}"
     )
-    return summary
+    logger.info(outcome_line)
+    return Completed(message=outcome_line, data=summary)  # the message is what `examdesk history` shows

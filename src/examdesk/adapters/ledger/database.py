@@ -158,4 +158,3 @@ class LedgerDatabase:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 from prefect.client.schemas.sorting import FlowRunSort
@@ -9,7 +11,9 @@ from prefect.client.schemas.sorting import FlowRunSort
 MONTH_FLOW = "examdesk-month"  # the month flow's name (examdesk.flows.month uses it)
 
 
-def recent_runs(limit: int = 20) -> list[dict]:
+def recent_runs(limit: int = 20, time_zone: str = "UTC") -> list[dict]:
+    """The latest month runs, newest first; start times in ``time_zone`` (the district's), named."""
+    zone = ZoneInfo(time_zone)
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW])),
@@ -25,7 +29,8 @@ def recent_runs(limit: int = 20) -> list[dict]:
                 "month": str(r.parameters.get("month", "")),
                 "school_year": str(r.parameters.get("school_year") or ""),
                 "state": r.state_name or "",
-                "start": r.start_time.strftime("%Y-%m-%d %H:%M:%S") if r.start_time else "",
+                "start": r.start_time.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if r.start_time else "",
+                "outcome": (r.state.message or "") if r.state else "",
                 "duration": f"{duration.total_seconds():.1f}s" if duration else "",
             }
         )
