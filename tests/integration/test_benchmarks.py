@@ -3,6 +3,7 @@ here (timings belong in the benchmarks' own output, not in assertions)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,8 @@ def test_year_fingerprint_runs_and_compares(tmp_path):
         [sys.executable, script, str(out), "--months", "2026-07"], capture_output=True, text=True, timeout=600
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "1 message(s) in 1 month(s)" in run.stdout or "message(s) in 1 month(s)" in run.stdout
+    july = json.loads(out.read_text(encoding="utf-8"))["2026-07"]
+    assert f"{len(july)} message(s) in 1 month(s)" in run.stdout and july  # July: the designation form and digests
+    assert any(a["name"].startswith("coordinator-designation_") for m in july for a in m["attachments"])
     same = subprocess.run([sys.executable, script, "--compare", str(out), str(out)], capture_output=True, text=True)
     assert same.returncode == 0 and "identical" in same.stdout
