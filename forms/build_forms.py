@@ -186,11 +186,13 @@ def security_agreement() -> None:
         OUT / "security_agreement.pdf",
         "Assessment Security Agreement",
         "Every person authorized to administer the assessment or with access to test materials, including "
-        "technology coordinators and authorized observers, must sign. Submit this form (signed) to your School "
-        "Test Coordinator, and keep a copy for your records.",
+        "technology coordinators and authorized observers, must sign. Return this form (signed) as shown below, "
+        "and keep a copy for your records.",
     )
-    form.text_fields([("district_name", "LEA/District Name"), ("school_year", "School year")])
-    form.text_fields([("site_name", "School / site"), ("return_to", "Return the signed form to")])
+    form.text_fields(
+        [("district_name", "LEA/District Name"), ("school_year", "School year"), ("return_by", "Return by")]
+    )
+    form.text_fields([("site_name", "School / site"), ("return_to", "Return it signed, by email, to")])
     form.heading("For School Test Coordinators")
     form.bullets(
         [
@@ -327,6 +329,7 @@ def post_test_certification() -> None:
         "following school/district according to security policies. All known security breaches and testing "
         "irregularities have been properly reported."
     )
+    form.text_fields([("return_to", "Return the signed form by email to"), ("return_by", "Return by")])
     form.text_fields([("first_name", "First Name"), ("last_name", "Last Name"), ("state", "State")])
     form.text_fields([("role", "Role"), ("school_name", "School Name"), ("phone", "Phone Number and Ext")])
     form.text_fields([("district_name", "LEA/District Name"), ("district_code", "LEA/District Organization Code")])
@@ -408,6 +411,7 @@ def designation_form() -> None:
     form.text_fields(
         [("district_name", "LEA Name"), ("district_code", "LEA / CDS Code"), ("school_year", "School year")]
     )
+    form.text_fields([("return_to", "Return the signed form by email to"), ("return_by", "Return by")])
     form.text_fields([("superintendent_name", "Superintendent"), ("superintendent_email", "Superintendent email")])
     form.heading("Designated LEA coordinator")
     form.text_fields([("designee_name", "Name"), ("designee_title", "Title")])

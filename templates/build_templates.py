@@ -375,7 +375,9 @@ AGREEMENT = {
 def build_security_agreement() -> Path:
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
-    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(4)
+    doc.styles["List Bullet"].paragraph_format.space_after = Pt(1)
     doc.add_heading("{{ school_year }} Test Security Agreement", level=1)
     doc.add_paragraph("{{ district.name }} · {{ person.site }}")
     doc.add_paragraph(
@@ -398,10 +400,12 @@ def build_security_agreement() -> Path:
     )
     doc.add_paragraph("Site: {{ person.site }}")
     doc.add_paragraph("Signature: ______________________________        Date: ______________")
-    doc.add_paragraph(
-        "Submit this form, signed, to {{ return_to }}, and keep a copy for your records. The school "
-        "keeps signed agreements for at least three years."
-    )
+    due = doc.add_paragraph()
+    due.add_run(
+        "Return the signed form (the fillable PDF sent with this agreement, or this page signed) by "
+        "{{ returning.due }} to {{ returning.to }}, by email to {{ returning.email }}."
+    ).bold = True
+    doc.add_paragraph("Keep a copy for your records. The district keeps signed agreements for at least three years.")
     footer = doc.sections[0].footer.paragraphs[0]
     footer.text = "{{ person.name }} · {{ person.role }} · sent {{ letter_date }}"
     footer.runs[0].font.size = Pt(8)
@@ -417,7 +421,9 @@ def build_security_summary() -> Path:
     doc.add_paragraph("{{ district.name }} · {{ school_year }} · {{ letter_date }}")
     doc.add_paragraph(
         "Dear {{ coordinator.name }}, each person below has been sent a test security agreement to "
-        "sign and return to you before they handle secure material ({{ staff|length }} in all)."
+        "sign before they handle secure material ({{ staff|length }} in all). They return it signed by "
+        "{{ returning.due }} to {{ returning.to }} ({{ returning.email }}); anyone still missing after that "
+        "date is reminded, and you receive a list of them."
     )
     table = doc.add_table(rows=4, cols=4)
     table.style = "Table Grid"
@@ -501,6 +507,11 @@ def build_chain_of_custody() -> Path:
     doc.add_paragraph(
         "Test administrator signature: ______________________    Coordinator signature: ______________________"
     )
+    due = doc.add_paragraph()
+    due.add_run(
+        "Return this sheet, completed and signed, by {{ returning.due }} to {{ returning.to }}, by email to "
+        "{{ returning.email }} (a scan or photo of every page)."
+    ).bold = True
     path = OUT / "chain_of_custody.en.docx"
     doc.save(path)
     return path

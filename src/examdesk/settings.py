@@ -193,6 +193,7 @@ class FormSettings(_Strict):
 class TrackingSettings(_Strict):
     return_working_days: int = Field(5, ge=1, le=60)  # a signed copy is never due sooner than this after sending
     reminder_interval_days: int = Field(7, ge=1, le=90)  # at most one reminder per person in this many days
+    returns_to: str = "district_coordinator"  # the contact every signed document goes back to, by email
 
 
 class LedgerSettings(_Strict):
@@ -247,6 +248,11 @@ class Settings(BaseSettings):
             raise ValueError("school_years: at least one school year is needed")
         if "district_coordinator" not in self.contacts:
             raise ValueError("contacts.district_coordinator is required (name and email)")
+        if self.tracking.returns_to not in self.contacts:
+            raise ValueError(
+                f"tracking.returns_to: {self.tracking.returns_to!r} is not among the contacts "
+                f"({', '.join(sorted(self.contacts))}); signed documents must go back to someone with an email"
+            )
         return self
 
     # ---- derived values -------------------------------------------------------------------

@@ -60,6 +60,9 @@ def test_designation_in_july_and_april_and_paper_exam_requests_in_december(distr
         assert values["designee_name"] == f"{coordinator['first_name']} {coordinator['last_name']}"
         assert values["retain_current"] in ((None, "/Off") if retain == "/Off" else ("/Yes",))
         assert values["document_id"].startswith("ED-")
+        assert values["return_by"] == f"07/01/{year[:4]}"  # the fixed deadline, not the month's end
+    designation_dues = sorted(r.due for r in return_rows(build_app(district)) if r.task_id.startswith("caaspp-"))
+    assert designation_dues == [date(2026, 7, 1), date(2027, 7, 1)]
 
     run_month(district, "december", today=date(2026, 12, 1))
     requests = pdfs(district, "2026-12", "paper-exam-request")

@@ -20,7 +20,7 @@ from examdesk.services.tracking.reminders import send_reminders
 from examdesk.services.tracking.returns import return_rows, returns_by_task
 from examdesk.services.tracking.tracker import write_tracker
 from examdesk.settings import load_settings
-from helpers import attachments, read_outbox, run_month
+from helpers import attachments, docx_text, read_outbox, run_month
 
 pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
@@ -34,56 +34,98 @@ def staff_rows(tmp_path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+SITE_DUE = {  # two weeks before each site's own window; LIN's falls on the first day of spring break
+    "LIN": date(2027, 3, 26),
+    "RMS": date(2027, 4, 5),
+    "VHS": date(2027, 4, 12),
+    "": date(2027, 3, 26),  # district staff: the district's earliest window
+}
+SPRING_BREAK = date(2027, 3, 29)
+AFTER_BREAK = date(2027, 4, 5)
+
+
+def test_each_signed_document_says_by_when_and_to_whom_in_the_document_and_its_email(district, tmp_path):
+    staff = staff_rows(tmp_path)
+    signers = {s["email"]: s for s in staff if s["role"] in SIGNERS}
+    run_month(district, "march", today=date(2027, 3, 1))
+    app = build_app(district)
+    route, fmt = app.return_route, app.date_formatter("en")
+    rows = {r.email: r for r in return_rows(app)}
+    assert set(rows) == set(signers)
+    for email_address, person in signers.items():
+        assert rows[email_address].due == SITE_DUE[person["site_id"]]
+    outbox = load_settings(district).output_dir
+    checked = 0
+    for msg in read_outbox(outbox, "2027-03"):
+        person = signers.get(msg["To"].addresses[0].addr_spec)
+        files = dict(attachments(msg))
+        if person is None or f"security-agreement-form_{person['staff_id']}.pdf" not in files:
+            continue  # someone else, or the person's checklist digest
+        due = fmt(SITE_DUE[person["site_id"]])
+        body = " ".join(msg.get_body(("plain",)).get_content().split())
+        assert f"return it by {due} to {route.name}, by email to {route.email}" in body
+        agreement = " ".join(docx_text(files[f"security-agreement_{person['staff_id']}.docx"]).split())
+        assert f"by {due} to {route.name}, by email to {route.email}" in agreement
+        form = PdfReader(io.BytesIO(files[f"security-agreement-form_{person['staff_id']}.pdf"])).get_fields()
+        assert form["return_to"]["/V"] == f"{route.name} <{route.email}>"
+        assert form["return_by"]["/V"] == SITE_DUE[person["site_id"]].strftime("%m/%d/%Y")
+        checked += 1
+    assert checked == len(signers)
+
+
 def test_reminders_and_completion_move_across_runs(district, tmp_path):
     staff = staff_rows(tmp_path)
     signers = {s["email"]: s for s in staff if s["role"] in SIGNERS}
     coordinators = {s["site_id"]: s for s in staff if s["role"] == "site_coordinator"}
     run_month(district, "march", today=date(2027, 3, 1))
     app = build_app(district)
-    rows = return_rows(app)
-    assert {r.email for r in rows} == set(signers) and all(r.delivered and r.status == "outstanding" for r in rows)
-    due = rows[0].due
-    assert all(r.due == due for r in rows) and due == date(2027, 3, 29)  # two weeks before the window
+    route, fmt = app.return_route, app.date_formatter("en")
+    lin = {e for e, s in signers.items() if s["site_id"] in ("LIN", "")}
 
-    # nothing is overdue on the due date itself
-    result, plan = send_reminders(app, due)
-    assert not plan.people and result.states["sent"] == 0
+    # nothing is overdue on the due date itself, and nobody is reminded during spring break
+    for day in (SITE_DUE["LIN"], SPRING_BREAK, SPRING_BREAK + timedelta(days=4)):
+        result, plan = send_reminders(app, day)
+        assert not plan.people and result.states["sent"] == 0, day
 
-    first_day = due + timedelta(days=1)
-    result, plan = send_reminders(app, first_day)
-    assert set(plan.people) == {f"staff:{s['staff_id']}" for s in signers.values()}
-    assert result.states["sent"] == len(signers) + len(coordinators)
+    # the first working day after the break: Lincoln's staff are overdue, the others are not yet
+    result, plan = send_reminders(app, AFTER_BREAK)
+    assert {rows[0].email for rows in plan.people.values()} == lin
+    assert set(plan.sites) == {"LIN"}
+    assert result.states["sent"] == len(lin) + 1  # and Lincoln's site coordinator
     outbox = load_settings(district).output_dir
-    reminders = [m for m in read_outbox(outbox, "2027-03") if m["Subject"].endswith("to return")]
-    assert len(reminders) == len(signers)
+    reminders = [m for m in read_outbox(outbox, "2027-04") if m["Subject"].endswith("to return")]
+    assert len(reminders) == len(lin)
     for msg in reminders:
         person = signers[msg["To"].addresses[0].addr_spec]
         files = attachments(msg)
         assert [name for name, _ in files] == [f"security-agreement-form_{person['staff_id']}.pdf"]
         form = PdfReader(io.BytesIO(files[0][1])).get_fields()
         assert form["last_name"]["/V"] == person["last_name"]
-    digests = [m for m in read_outbox(outbox, "2027-03") if "overdue signed documents at your site" in m["Subject"]]
-    assert len(digests) == len(coordinators)
-    for msg in digests:
-        site = next(s for s, c in coordinators.items() if c["email"] == msg["To"].addresses[0].addr_spec)
-        body = msg.get_body(("plain",)).get_content()
-        at_site = [s for s in signers.values() if s["site_id"] == site]
-        assert all(s["email"] in body for s in at_site)
-        assert not [s for s in signers.values() if s["site_id"] != site and s["email"] in body]
+        body = " ".join(msg.get_body(("plain",)).get_content().split())
+        assert f"due {fmt(SITE_DUE['LIN'])}" in body  # the same date and person as the agreement said
+        assert f"return it to {route.name}, by email to {route.email}" in body
+    digests = [m for m in read_outbox(outbox, "2027-04") if "overdue signed documents at your site" in m["Subject"]]
+    assert [m["To"].addresses[0].addr_spec for m in digests] == [coordinators["LIN"]["email"]]
+    body = " ".join(digests[0].get_body(("plain",)).get_content().split())
+    assert all(e in body for e in lin if signers[e]["site_id"]) and not [e for e in set(signers) - lin if e in body]
+    assert f"{route.name}, by email to {route.email}" in body and fmt(SITE_DUE["LIN"]) in body
 
-    # three signed copies come back; the next day nobody is reminded again (the interval is 7 days)
+    # signed copies come back; the next day nobody reminded yesterday is reminded again (the interval
+    # is 7 days), but Roosevelt's staff, due yesterday, now are
     returned = tmp_path / "returned"
     shutil.copytree(REPO / "demo" / "returned", returned)
     import_returns(app, [returned])
-    counts = {r["task_id"]: r for r in returns_by_task(return_rows(app), first_day)}["parcc-before-14"]
+    counts = {r["task_id"]: r for r in returns_by_task(return_rows(app), AFTER_BREAK)}["parcc-before-14"]
     assert (counts["complete"], counts["incomplete"]) == (3, 1)
-    result, plan = send_reminders(app, first_day + timedelta(days=1))
-    assert not plan.people and not plan.sites and result.states["sent"] == 0
-
-    # a week later only those still outstanding or incomplete hear from us
-    week_later = first_day + timedelta(days=7)
-    result, plan = send_reminders(app, week_later)
     done = {r.email for r in return_rows(app) if r.status == "complete"}
+    result, plan = send_reminders(app, AFTER_BREAK + timedelta(days=1))
+    rms = {e for e, s in signers.items() if s["site_id"] == "RMS"}
+    assert {rows[0].email for rows in plan.people.values()} == rms - done
+    assert set(plan.sites) == {"RMS"}
+
+    # a week on, every site's date has passed: all still outstanding or incomplete hear from us
+    week_later = AFTER_BREAK + timedelta(days=8)
+    result, plan = send_reminders(app, week_later)
     assert len(done) == 3
     reminded = {rows[0].email for rows in plan.people.values()}
     assert reminded == set(signers) - done

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,37 @@ def test_fixed_date_lands_in_the_right_calendar_year():
 
 
 def test_end_of_month_uses_the_task_month():
-    assert parse_due_rule("end of month").resolve(CTX, Month(2027, 2)).day == date(2027, 2, 28)
+    assert parse_due_rule("end of month").resolve(CTX, Month(2027, 1)).day == date(2027, 1, 29)  # Jan 31 is a Sunday
+    assert parse_due_rule("end of month").resolve(CTX, Month(2027, 3)).day == date(2027, 3, 31)
+
+
+SPRING_BREAK = WorkingCalendar.build(
+    holidays=[date(2027, 5, 31)], closures=[date(2027, 3, 29) + timedelta(days=i) for i in range(5)]
+)
+BREAK_CTX = DueContext(
+    SY, SPRING_BREAK, {"testing_window_start": date(2027, 4, 12), "testing_window_end": date(2027, 5, 31)}
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "month", "due"),
+    [
+        ("2 weeks before testing_window_start", None, date(2027, 3, 26)),  # Mar 29 opens spring break
+        ("on testing_window_end", None, date(2027, 5, 28)),  # May 31 is Memorial Day
+        ("end of month", Month(2027, 2), date(2027, 2, 26)),  # Feb 28 is a Sunday
+        ("April 3", None, date(2027, 3, 26)),  # a Saturday after a week of spring break
+        ("3 working days after testing_window_start", None, date(2027, 4, 15)),
+    ],
+)
+def test_nothing_falls_due_on_a_weekend_holiday_or_closure(rule, month, due):
+    got = parse_due_rule(rule).resolve(BREAK_CTX, month).day
+    assert got == due
+    assert SPRING_BREAK.is_working_day(got)
+
+
+def test_a_fixed_date_is_the_next_one_after_the_tasks_month():
+    assert parse_due_rule("July 1").resolve(CTX, Month(2026, 7)).day == date(2026, 7, 1)
+    assert parse_due_rule("July 1").resolve(CTX, Month(2027, 4)).day == date(2027, 7, 1)  # next year's designation
 
 
 def test_offsets_from_events():

@@ -72,3 +72,9 @@ def test_unknown_school_year_lists_configured_ones(district):
     s = load_settings(district)
     with pytest.raises(ConfigError, match="school year 2030-31 is not in 'school_years'.*2026-27"):
         s.school_year("2030-31")
+
+
+def test_signed_documents_must_go_back_to_a_known_contact(district):
+    edit_config(district, tracking__returns_to="site_secretary")
+    with pytest.raises(ConfigError, match="returns_to: 'site_secretary' is not among the contacts"):
+        load_settings(district)

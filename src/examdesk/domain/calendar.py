@@ -171,6 +171,12 @@ class WorkingCalendar:
                 remaining -= 1
         return current
 
+    def working_day_on_or_before(self, day: date) -> date:
+        """``day`` if it is a working day, else the working day before it."""
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end], i.e. how many were added to get from start to end."""
         if end < start:

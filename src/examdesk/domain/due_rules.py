@@ -5,6 +5,11 @@ Grammar (case-insensitive):
     "end of month"                              last day of the task's month
     "on EVENT"                                  the day of a named event
     "N working days|days|weeks|months before|after EVENT"
+
+A resolved date is always a working day: one that lands on a weekend, a public holiday or a
+district closure moves to the working day before it (nothing is due on the first day of a break).
+A fixed date is the first such date on or after the start of the task's month: an April task
+"due July 1" is due on the July 1 that follows.
 """
 
 from __future__ import annotations
@@ -35,7 +40,13 @@ class DueRule:
     text: str
     events: tuple[str, ...] = ()
 
-    def resolve(self, ctx: DueContext, month: Month | None) -> Due:  # pragma: no cover
+    def resolve(self, ctx: DueContext, month: Month | None) -> Due:
+        due = self._resolve(ctx, month)
+        if due.day is None:
+            return due
+        return Due(ctx.calendar.working_day_on_or_before(due.day))
+
+    def _resolve(self, ctx: DueContext, month: Month | None) -> Due:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -50,7 +61,7 @@ class DueContext:
 class NoDue(DueRule):
     text: str = ""
 
-    def resolve(self, ctx, month):
+    def _resolve(self, ctx, month):
         return Due(None)
 
 
@@ -60,16 +71,19 @@ class FixedDate(DueRule):
     month: int
     day: int
 
-    def resolve(self, ctx, month):
+    def _resolve(self, ctx, month):
         year = ctx.school_year.year_of_month(self.month)
-        return Due(date(year, self.month, self.day))
+        day = date(year, self.month, self.day)
+        if month is not None and day < month.first_day:
+            day = date(year + 1, self.month, self.day)
+        return Due(day)
 
 
 @dataclass(frozen=True)
 class EndOfMonth(DueRule):
     text: str
 
-    def resolve(self, ctx, month):
+    def _resolve(self, ctx, month):
         if month is None:
             raise DueRuleError(f"{self.text!r} needs a task month")
         return Due(month.last_day)
@@ -86,7 +100,7 @@ class EventOffset(DueRule):
     def events(self) -> tuple[str, ...]:  # type: ignore[override]
         return (self.event,)
 
-    def resolve(self, ctx, month):
+    def _resolve(self, ctx, month):
         anchor = ctx.events.get(self.event)
         if anchor is None:
             return Due(None, waiting_for=self.event)
@@ -145,6 +159,7 @@ def parse_due_rule(text: str | None) -> DueRule:
     )
 
 
+WINDOW_EVENTS = frozenset({"testing_window_start", "testing_window_end"})  # each site has its own
 STANDARD_EVENTS = (
     "first_instructional_day",
     "last_instructional_day",

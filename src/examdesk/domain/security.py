@@ -53,7 +53,6 @@ def agreement_context(
         "box": {k: CHECKED if ticked == k else UNCHECKED for k in ("stc", "tc", "ta", "proctor", "other")},
         "other_role": role_title(person.role) if ticked == "other" else "",
         "show": {name: name in sections for name in ("coordinator", "everyone", "administrator")},
-        "return_to": "",
     }
 
 
@@ -65,15 +64,10 @@ def security_agreements(inp: FamilyInput) -> FamilyOutput:
     fmt = inp.date_formatter("en")
     people = sorted((s for s in data.staff if s.role in roles), key=lambda s: (s.site_id or "", s.role, s.last_name))
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
-    district_coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
     jobs: list[RenderJob] = []
     for person in people:
         site_name = data.sites[person.site_id].name if person.site_id in data.sites else org.name
         ctx = agreement_context(person, site_name, org, inp.school_year, fmt(inp.today))
-        signer_to = (
-            coordinators.get(person.site_id or "") if person.role != "site_coordinator" else district_coordinator
-        )
-        ctx["return_to"] = signer_to.full_name if signer_to else org.coordinator_name
         recipient = staff_recipient(person)
         staff_key = f"staff:{person.staff_id}"
         jobs.append(

@@ -22,6 +22,7 @@ from ..domain.due_rules import DueContext, district_events
 from ..domain.languages import LOCALES
 from ..domain.organisation import Organisation, Signatory
 from ..domain.records import DistrictData
+from ..domain.return_route import ReturnRoute
 from ..settings import SchoolYearSettings, Settings
 
 
@@ -70,6 +71,13 @@ class App:
         )
 
     @property
+    def return_route(self) -> ReturnRoute:
+        """Who collects signed documents: ``tracking.returns_to`` among the contacts."""
+        role = self.settings.tracking.returns_to
+        contact = self.settings.contacts[role]  # checked when the settings were read
+        return ReturnRoute(contact.name, str(contact.email), contact.title)
+
+    @property
     def signatory(self) -> Signatory:
         role = self.settings.letters.signatory_role
         contact = self.settings.contacts.get(role) or self.settings.contacts["district_coordinator"]
@@ -80,12 +88,17 @@ class App:
         fmt = self.settings.organisation.date_format
         return lambda d: format_date(d, format=fmt, locale=locale)
 
-    def due_context(self, data: DistrictData) -> DueContext:
+    def due_context(self, data: DistrictData, site_id: str | None = None) -> DueContext:
+        """Dated events for due rules: the district's (its earliest window start to its latest end),
+        or, for ``site_id``, that site's own testing window."""
+        window = data.district_window()
+        if site_id is not None and (site_window := data.window_for(site_id)) is not None:
+            window = (site_window.start_date, site_window.end_date)
         events = district_events(
             self.year.first_instructional_day,
             self.year.last_instructional_day,
             self.year.events,
-            data.district_window(),
+            window,
             data.results_received(),
         )
         return DueContext(self.school_year, self.calendar, events)

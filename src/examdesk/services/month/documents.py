@@ -6,6 +6,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -58,7 +59,7 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
     rows = []
     for job in track(jobs, f"rendering {len(jobs)} document(s)"):
         folder = make_private_dir(plan.run_dir / "documents" / job.family)
-        content = render_document(plan.app, job)
+        content = render_document(plan.app, job, plan.returning(job))
         # stored under the document's own id: two recipients' documents may share an attachment name
         path = folder / (document_id(job.doc_key) + Path(job.filename).suffix)
         write_atomic(path, content)  # another run of the month may be reading it
@@ -87,8 +88,11 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
     return len(rows)
 
 
-def render_document(app: App, job: RenderJob) -> bytes:
-    """One document, by its output's format, checked before it may be sent."""
+def render_document(app: App, job: RenderJob, returning: dict | None = None) -> bytes:
+    """One document, by its output's format, checked before it may be sent. ``returning``: where
+    and by when it (or the document it goes with) must come back signed."""
+    if returning is not None:
+        job = replace(job, context={**job.context, "returning": returning})
     try:
         if job.format == "ics":
             return calendar_file(job.context["events"], app.settings.organisation.time_zone, job.context["name"])

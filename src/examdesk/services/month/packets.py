@@ -36,6 +36,7 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         "school_year": plan.school_year,
     }
     limit = int(app.settings.mail.max_message_mb * 1_000_000)
+    route = app.return_route
 
     def ready(packet: Packet, docs: list[dict], part: tuple[int, int] = (1, 1)) -> ReadyPacket:
         r = packet.recipient
@@ -44,7 +45,12 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
             ctx.update(items=packet.digest, role_title=role_title(r.role))
             subject, body, html = app.emails.render("digest", r.language, ctx)
         else:
-            ctx["documents"] = [{"title": d["title"], "filename": d["filename"]} for d in docs]
+            fmt = app.date_formatter(r.language)
+            ctx["documents"] = [
+                {"title": d["title"], "filename": d["filename"], "due": fmt(d["return_due"]) if d["return_due"] else ""}
+                for d in docs
+            ]
+            ctx["returning"] = {"to": route.name, "email": route.email}
             subject, body, html = app.emails.render("packet", r.language, ctx)
         if part[1] > 1:
             subject = f"{subject} ({part[0]}/{part[1]})"

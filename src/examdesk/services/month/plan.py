@@ -12,7 +12,7 @@ from pathlib import Path
 from ...domain.calendar import Month
 from ...domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
 from ...domain.documents import DigestItem, Packet, Recipient, RenderJob, staff_recipient
-from ...domain.due_rules import format_due
+from ...domain.due_rules import WINDOW_EVENTS, FixedDate, NoDue, format_due
 from ...domain.families import FamilyInput, FamilyOutput, doc_key
 from ...domain.records import DistrictData
 from ...domain.registry import FAMILIES
@@ -38,6 +38,7 @@ class MonthPlan:
     produced: Counter = field(default_factory=Counter)  # documents per task, counted while batching
     fallbacks: Counter = field(default_factory=Counter)  # (task id, note) -> letters
     static_notes: list[str] = field(default_factory=list)
+    _return_dues: dict[tuple[str, str | None], date] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -48,13 +49,33 @@ class MonthPlan:
         return self.app.school_year.label
 
     def return_due(self, job: RenderJob) -> date | None:
-        """When a document that comes back is due: its task's due date, but never sooner than
-        tracking.return_working_days working days after it is sent."""
-        if not job.comes_back:
+        """When a document that comes back is due (``None`` for one that does not)."""
+        return self.task_return_due(job.task_id, job.recipient.site_id) if job.comes_back else None
+
+    def task_return_due(self, task_id: str, site_id: str | None) -> date:
+        """When what a task sends to someone at ``site_id`` must be back: the task's due date at that
+        site (its own testing window), but never sooner than tracking.return_working_days working
+        days after sending, unless the deadline is a fixed date (the designation form's July 1)."""
+        key = (task_id, site_id)
+        if key not in self._return_dues:
+            pt = next(pt for pt in self.planned if pt.task.id == task_id)
+            due = site_due(self.app, self.data, pt, self.month, site_id)
+            earliest = self.app.calendar.add_working_days(self.today, self.app.settings.tracking.return_working_days)
+            if due is None:
+                due = earliest
+            elif not isinstance(pt.task.due, FixedDate):
+                due = max(due, earliest)
+            self._return_dues[key] = due
+        return self._return_dues[key]
+
+    def returning(self, job: RenderJob) -> dict | None:
+        """The return route and due date for a document of a task whose documents come back: the
+        signed copy itself, and what goes with it (the agreement to read, a site's list)."""
+        family = FAMILIES.get(job.family)
+        if family is None or not any(o.comes_back for o in family.outputs):
             return None
-        earliest = self.app.calendar.add_working_days(self.today, self.app.settings.tracking.return_working_days)
-        due = next((pt.due.day for pt in self.planned if pt.task.id == job.task_id), None)
-        return max(due, earliest) if due else earliest
+        due = self.task_return_due(job.task_id, job.recipient.site_id)
+        return self.app.return_route.context(due, self.app.date_formatter(job.language))
 
     def iter_jobs(self) -> Iterator[RenderJob]:
         """Every planned document, in task order, produced as it is consumed."""
@@ -75,6 +96,21 @@ class MonthPlan:
                 notes.append(f"{task_id}: {missing} student(s) without {out.shortfall}; no letter")
         notes += [f"{task_id}: {n} letter(s): {note}" for (task_id, note), n in sorted(self.fallbacks.items())]
         return notes
+
+
+def site_due(app: App, data: DistrictData, pt: PlannedTask, month: Month, site_id: str | None) -> date | None:
+    """A task's due date at one site: rules anchored on the testing window use the site's own
+    window; a 'during' task with no rule is due when the month or the site's window ends."""
+    window = data.window_for(site_id) if site_id else None
+    if window is None:
+        return pt.due.day
+    if isinstance(pt.task.due, NoDue):
+        if pt.task.phase != "during":
+            return pt.due.day
+        return app.calendar.working_day_on_or_before(min(month.last_day, window.end_date))
+    if not set(pt.task.due.events) & WINDOW_EVENTS:
+        return pt.due.day
+    return pt.task.due.resolve(app.due_context(data, site_id), month).day
 
 
 def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:

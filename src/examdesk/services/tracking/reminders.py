@@ -4,6 +4,7 @@ never more than one per ``tracking.reminder_interval_days``."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -70,21 +71,26 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
     skipped, and the idempotency key holds the day, so running this again (by hand, or in a
     month run) never sends anyone a second reminder inside the interval."""
     app.settings.mail.require_credentials()
+    if not app.calendar.is_working_day(today):
+        return DeliveryResult(), ReminderPlan()  # nobody is reminded on a weekend, holiday or closure
     plan = reminders_due(app, today)
     school_year = app.school_year.label
     day = today.isoformat()
     org = app.organisation
+    route = app.return_route
     base = {
         "district": {"name": org.name},
         "coordinator": {"name": org.coordinator_name, "email": org.coordinator_email},
+        "returning": {"to": route.name, "email": route.email},
         "school_year": school_year,
         "today": day,
     }
+    fmt = app.date_formatter("en")
     packets: list[ReadyPacket] = []
     for recipient_key, overdue in sorted(plan.people.items()):
         first = overdue[0]
         recipient = Recipient(key=recipient_key, name=first.name, email=first.email, site_id=first.site_id)
-        ctx = dict(base, recipient={"name": first.name}, items=[_item(r) for r in overdue])
+        ctx = dict(base, recipient={"name": first.name}, items=[_item(r, fmt) for r in overdue])
         subject, body, html = app.emails.render("reminder", "en", ctx)
         packet = Packet(
             recipient,
@@ -107,7 +113,7 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
                 base,
                 recipient={"name": coordinator.full_name},
                 site={"id": site_id, "name": app.site_name(site_id)},
-                items=[dict(_item(r), person=r.name, email=r.email) for r in outstanding],
+                items=[dict(_item(r, fmt), person=r.name, email=r.email) for r in outstanding],
             )
             subject, body, html = app.emails.render("reminder_digest", "en", ctx)
             site_recipient = Recipient(
@@ -138,5 +144,5 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
     return result, plan
 
 
-def _item(r: ReturnRow) -> dict:
-    return {"title": r.title, "due": r.due.isoformat(), "status": r.status, "filename": r.filename}
+def _item(r: ReturnRow, fmt: Callable[[date], str]) -> dict:
+    return {"title": r.title, "due": fmt(r.due), "status": r.status, "filename": r.filename}
