@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from examdesk.bootstrap import build_app
 from examdesk.cli import app as cli
+from examdesk.cli.common import out as console
 from examdesk.services.tracking.acks import import_returns, import_sheet
 from examdesk.services.tracking.reminders import send_reminders
 from examdesk.services.tracking.returns import return_rows, returns_by_task
@@ -178,3 +179,48 @@ def test_status_sheet_import_and_marking_by_hand(district, tmp_path):
     assert signers[1]["email"] in shown.output and "overdue" in shown.output
     others = [s for s in signers if s["site_id"] not in (site, "")]
     assert all(s["email"] not in shown.output for s in others)
+
+
+def test_status_and_tracker_say_how_many_came_back_per_site_date_and_what_is_missing(district, tmp_path, monkeypatch):
+    monkeypatch.setattr(console, "width", 250)  # the status table, as on a wide terminal
+    signers = [s for s in staff_rows(tmp_path) if s["role"] in SIGNERS]
+    run_month(district, "march", today=date(2027, 3, 1))
+    runner = CliRunner()
+    returned = tmp_path / "returned"
+    shutil.copytree(REPO / "demo" / "returned", returned)
+    imported = runner.invoke(cli, ["ack", "import", str(returned), "--config", str(district)], terminal_width=250)
+    assert imported.exit_code == 0, imported.output
+    assert "tracker: " in imported.output  # the workbook is rewritten after every change to the ledger
+
+    # the tracker written by `ack import` already holds the returns (no month run since)
+    app = build_app(district, "2026-27", date(2027, 3, 2))
+    workbook = load_workbook(app.settings.output_dir / "2026-27" / "tracker.xlsx")
+    header, *rows = list(workbook["Checklist"].iter_rows(values_only=True))
+    line = dict(zip(header, next(r for r in rows if r[0] == "parcc-before-14"), strict=True))
+    assert line["Status"] == f"sent, 3 of {len(signers)} back, 1 incomplete"
+    assert (line["Signed returns expected"], line["Returned complete"], line["Returned incomplete"]) == (
+        len(signers),
+        3,
+        1,
+    )
+    assert line["Documents sent"] == 2 * len(signers) + 3  # agreement + form each, and three site lists
+    assert line["Due by site"] == "LIN 2027-03-26 · RMS 2027-04-05 · VHS 2027-04-12"
+    header, *rows = list(workbook["Returns"].iter_rows(values_only=True))
+    incomplete = [dict(zip(header, r, strict=True)) for r in rows if r[header.index("Status")] == "incomplete"]
+    assert [r["Missing"] for r in incomplete] == ["date, the agreement box"]
+
+    shown = runner.invoke(
+        cli, ["status", "march", "--config", str(district), "--today", "2027-04-06"], terminal_width=250
+    )
+    assert shown.exit_code == 0, shown.output
+    overdue = sum(1 for r in return_rows(app) if r.status != "complete" and r.due < date(2027, 4, 6))
+    assert f"sent, 3 of {len(signers)} back, 1 incomplete, {overdue} overdue" in shown.output
+    assert "LIN 2027-03-26" in shown.output and "VHS 2027-04-12" in shown.output
+    assert "messages sent" in shown.output and "documents sent" in shown.output
+    assert "awaiting signed returns" in shown.output
+
+    # the incomplete one is told what is missing, in the reminder as in the status
+    result, _ = send_reminders(app, date(2027, 4, 6))
+    assert result.states["sent"] > 0
+    bodies = [m.get_body(("plain",)).get_content() for m in read_outbox(app.settings.output_dir, "2027-04")]
+    assert any("missing: date, the agreement box" in " ".join(b.split()) for b in bodies)

@@ -57,7 +57,7 @@ def _sheet(
     count = 1
     for row in rows:
         values = list(row)
-        colour = FILLS.get(str(values[status_idx]))
+        colour = _fill_for(str(values[status_idx]))
         if colour:
             values[status_idx] = _cell(
                 ws, values[status_idx], fill=PatternFill("solid", start_color=colour, end_color=colour)
@@ -65,6 +65,13 @@ def _sheet(
         ws.append(values)
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
+
+
+def _fill_for(status: str) -> str | None:
+    """A status's colour; 'sent, 3 of 34 back, 31 overdue' is coloured as overdue, else as pending."""
+    if status.startswith("sent, "):
+        return FILLS["overdue"] if status.endswith("overdue") else FILLS["pending"]
+    return FILLS.get(status)
 
 
 def _cell(ws, value, **style) -> WriteOnlyCell:
@@ -86,11 +93,17 @@ def write_tracker(
         "Owner",
         "Action",
         "Due",
+        "Due by site",
         "Status",
-        "Sent",
-        "Failed",
-        "Unknown",
-        "Pending",
+        "Messages sent",
+        "Messages failed",
+        "Messages unknown",
+        "Messages pending",
+        "Documents sent",
+        "Signed returns expected",
+        "Returned complete",
+        "Returned incomplete",
+        "Returns overdue",
         "Note",
     ]
     _sheet(
@@ -105,18 +118,24 @@ def write_tracker(
                 r["category"],
                 r["owner"],
                 r["action"],
-                r["due"],
+                r["due_date"] or r["due"],
+                r["due_by_site"],
                 r["status"],
                 r["sent"],
                 r["failed"],
                 r["unknown"],
                 r["pending"],
+                r["documents_sent"],
+                r["returns_expected"],
+                r["returns_complete"],
+                r["returns_incomplete"],
+                r["returns_overdue"],
                 r["note"],
             ]
             for r in checklist_rows
         ),
         "Status",
-        {"Title": 70, "Category": 28, "Owner": 24, "Due": 12, "Note": 30},
+        {"Title": 70, "Category": 28, "Owner": 24, "Due": 12, "Due by site": 40, "Status": 30, "Note": 30},
     )
     dl_header = [
         "Month",

@@ -34,6 +34,7 @@ for command in (
     month.validate,
     month.status,
     month.mark,
+    month.tracker,
     delivery.outbox,
     delivery.resend,
     delivery.remind,

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from ..bootstrap import build_app
 from ..errors import ConfigurationError, ExamdeskError
 from ..services.app import App
+from ..services.tracking.tracker import write_tracker
 from ..settings import Settings
 
 out = Console()
@@ -68,6 +69,16 @@ def as_of(today: datetime | None) -> date | None:
 
 def load_app(config: Path | None, year: str | None = None, today: datetime | None = None) -> App:
     return build_app(config, year, as_of(today))
+
+
+def refresh_tracker(app: App) -> None:
+    """Rewrite the tracker workbook after a change to the ledger, so it is never older than the ledger."""
+    try:
+        path = write_tracker(app, app.today)
+    except OSError as exc:  # e.g. the workbook is open in Excel on a shared drive
+        err.print(f"[yellow]tracker not updated:[/] {exc}; run `examdesk tracker` once it is closed", soft_wrap=True)
+        return
+    out.print(f"tracker: {path}", soft_wrap=True, highlight=False)
 
 
 def prefect_environment(settings: Settings) -> None:

@@ -15,7 +15,7 @@ from ..services.month.record import needs_attention
 from ..services.month.resend import release
 from ..services.tracking.outbox import outbox_report
 from ..services.tracking.reminders import reminders_due, send_reminders
-from .common import ConfigOpt, TodayOpt, YearOpt, fail, load_app, out
+from .common import ConfigOpt, TodayOpt, YearOpt, fail, load_app, out, refresh_tracker
 from .month import run_month_flow
 
 STATE_STYLE = {
@@ -132,5 +132,6 @@ def remind(
         f"as of {app.today}: {result.states[MessageState.SENT]} reminder message(s) sent, "
         f"{failed} failed, {result.skipped} already sent today"
     )
+    refresh_tracker(app)
     if failed:
         raise typer.Exit(1)

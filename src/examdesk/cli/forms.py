@@ -14,7 +14,7 @@ from rich.table import Table
 from ..services.tools.forms import describe, fill_many, inspect, starter_map
 from ..services.tracking.acks import MATCH_NAME, import_returns, import_sheet, mark_return
 from ..services.tracking.returns import incomplete_returns, return_rows, returns_by_task
-from .common import ConfigOpt, TodayOpt, YearOpt, err, fail, load_app, out
+from .common import ConfigOpt, TodayOpt, YearOpt, err, fail, load_app, out, refresh_tracker
 
 
 def _table(*columns: str, title: str | None = None, whole: int = 0) -> Table:
@@ -113,7 +113,8 @@ def ack_import(
     year: YearOpt = None,
 ) -> None:
     """Read returned forms, match each to what was sent (hidden document id, else name and email), record it."""
-    results = import_returns(load_app(config, year), paths)
+    app = load_app(config, year)
+    results = import_returns(app, paths)
     t = _table("file", "form", "outcome", "matched by", "task", "missing / note")
     for r in results:
         style = {"complete": "green", "incomplete": "yellow"}.get(r.outcome, "red")
@@ -122,6 +123,7 @@ def ack_import(
     out.print(t)
     counts = {k: sum(r.outcome == k for r in results) for k in ("complete", "incomplete", "unmatched", "unreadable")}
     out.print(", ".join(f"{v} {k}" for k, v in counts.items()) + f" of {len(results)} file(s)")
+    refresh_tracker(app)
 
 
 @ack_app.command("list")
@@ -157,8 +159,10 @@ def ack_mark(
     """Record by hand that a person's signed document came back (a paper copy handed in, say)."""
     if status not in ("complete", "incomplete"):
         fail(f"status {status!r}: use complete or incomplete")
-    n = mark_return(load_app(config, year), task, email, status, note)
+    app = load_app(config, year)
+    n = mark_return(app, task, email, status, note)
     out.print(f"{n} document(s) of {task} recorded {status} for {email}")
+    refresh_tracker(app)
 
 
 @ack_app.command("import-sheet")
@@ -172,12 +176,14 @@ def ack_import_sheet(
 ) -> None:
     """Import a status export (e.g. a security forms status report): signed/complete rows are
     recorded as returned; unknown statuses or people are reported by row, the rest recorded."""
-    result = import_sheet(load_app(config, year), sheet, task)
+    app = load_app(config, year)
+    result = import_sheet(app, sheet, task)
     for problem in result.problems:
         err.print(f"[yellow]problem:[/] {problem}", highlight=False, soft_wrap=True, markup=False)
     out.print(
         f"recorded {result.recorded['complete']} complete, {result.recorded['incomplete']} incomplete; "
         f"{result.left_open} row(s) still open; {len(result.problems)} problem(s)"
     )
+    refresh_tracker(app)
     if result.problems:
         raise typer.Exit(1)

@@ -17,7 +17,17 @@ from ..services.data import load_district
 from ..services.month.record import needs_attention
 from ..services.tracking.returns import return_rows, returns_by_site
 from ..services.tracking.status import mark_task, status_rows
-from .common import ConfigOpt, TodayOpt, YearOpt, as_of, load_app, out, prefect_environment, print_problems
+from .common import (
+    ConfigOpt,
+    TodayOpt,
+    YearOpt,
+    as_of,
+    load_app,
+    out,
+    prefect_environment,
+    print_problems,
+    refresh_tracker,
+)
 
 STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "ongoing": "cyan"}
 
@@ -130,7 +140,8 @@ def _site_status(app: App, site: str, day: date) -> None:
         state = r.status_on(day)
         style = {"overdue": "bold red", "complete": "green", "incomplete": "yellow"}.get(state, "default")
         out.print(
-            f"[{style}]{state:<11}[/] {r.name} <{r.email}>  {r.task_id}: {r.title} (due {r.due.isoformat()})",
+            f"[{style}]{state:<11}[/] {r.name} <{r.email}>  {r.task_id}: {r.title} (due {r.due.isoformat()})"
+            + (f" — missing: {r.missing}" if r.missing else ""),
             soft_wrap=True,
             highlight=False,
         )
@@ -159,21 +170,27 @@ def status(
     t.add_column("owner")
     t.add_column("due", no_wrap=True)
     t.add_column("status", no_wrap=True)
-    t.add_column("messages " + "/".join(STATUS_COLUMNS), justify="right", no_wrap=True)
+    t.add_column("messages sent", justify="right")
+    t.add_column("documents sent", justify="right")
+    t.add_column("not delivered")
     for r in rows:
-        style = STATUS_STYLE.get(r["status"], "")
+        style = STATUS_STYLE.get(r["status"]) or (STATUS_STYLE["overdue"] if r["returns_overdue"] else "")
+        due = r["due"] + (f"\n[dim]{r['due_by_site']}[/]".replace(" · ", "\n") if r["due_by_site"] else "")
         t.add_row(
             r["task_id"],
             r["when"],
             r["title"],
             r["owner"],
-            r["due"],
+            due,
             f"[{style}]{r['status']}[/]" if style else r["status"],
-            "/".join(str(r[c]) for c in STATUS_COLUMNS),
+            str(r["sent"]),
+            str(r["documents_sent"]),
+            ", ".join(f"{r[c]} {c}" for c in STATUS_COLUMNS if c != "sent" and r[c]),
         )
     out.print(t)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "pending", "overdue")}
-    out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    awaiting = sum(1 for r in rows if r["returns_expected"] and r["status"] != "done")
+    out.print(", ".join(f"{n} {s}" for s, n in counts.items()) + f", {awaiting} awaiting signed returns")
 
 
 def mark(
@@ -187,3 +204,10 @@ def mark(
     app = load_app(config, year)
     mark_task(app, task_id, state, note)
     out.print(f"{task_id}: {state} ({app.school_year.label})")
+    refresh_tracker(app)
+
+
+def tracker(year: YearOpt = None, config: ConfigOpt = None, today: TodayOpt = None) -> None:
+    """Write the tracker workbook now (checklist, deliveries, returns by site and person, recipients).
+    Every command that changes the ledger rewrites it too."""
+    refresh_tracker(load_app(config, year, today))

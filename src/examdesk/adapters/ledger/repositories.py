@@ -344,17 +344,26 @@ class Messages:
         for row in self.c.execute(q.execution_options(yield_per=500)):
             yield dict(row._mapping)
 
-    def counts_by_task(self, school_year: str) -> dict[str, Counter[str]]:
-        """task id -> messages carrying its documents, by state."""
+    def counts_by_task(self, school_year: str) -> dict[str, dict[str, Counter[str]]]:
+        """task id -> {"messages": messages carrying its documents by state, "documents": its
+        documents by the state of the message that carried them}."""
         q = (
-            select(message_documents.c.task_id, messages.c.state, func.count())
+            select(
+                message_documents.c.task_id,
+                messages.c.state,
+                func.count(func.distinct(messages.c.id)),
+                func.count(func.distinct(message_documents.c.doc_key)),
+            )
             .join(messages, messages.c.id == message_documents.c.message_id)
             .where(messages.c.school_year == school_year)
             .group_by(message_documents.c.task_id, messages.c.state)
         )
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for task_id, state, n in self.c.execute(q):
-            counts[task_id][state] += n
+        counts: dict[str, dict[str, Counter[str]]] = defaultdict(
+            lambda: {"messages": Counter(), "documents": Counter()}
+        )
+        for task_id, state, n_messages, n_documents in self.c.execute(q):
+            counts[task_id]["messages"][state] += n_messages
+            counts[task_id]["documents"][state] += n_documents
         return counts
 
 

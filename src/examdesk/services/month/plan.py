@@ -12,7 +12,7 @@ from pathlib import Path
 from ...domain.calendar import Month
 from ...domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
 from ...domain.documents import DigestItem, Packet, Recipient, RenderJob, staff_recipient
-from ...domain.due_rules import WINDOW_EVENTS, FixedDate, NoDue, format_due
+from ...domain.due_rules import FixedDate, format_due
 from ...domain.families import FamilyInput, FamilyOutput, doc_key
 from ...domain.records import DistrictData
 from ...domain.registry import FAMILIES
@@ -59,7 +59,7 @@ class MonthPlan:
         key = (task_id, site_id)
         if key not in self._return_dues:
             pt = next(pt for pt in self.planned if pt.task.id == task_id)
-            due = site_due(self.app, self.data, pt, self.month, site_id)
+            due = self.app.due_at_site(self.data, pt, self.month, site_id)
             earliest = self.app.calendar.add_working_days(self.today, self.app.settings.tracking.return_working_days)
             if due is None:
                 due = earliest
@@ -96,21 +96,6 @@ class MonthPlan:
                 notes.append(f"{task_id}: {missing} student(s) without {out.shortfall}; no letter")
         notes += [f"{task_id}: {n} letter(s): {note}" for (task_id, note), n in sorted(self.fallbacks.items())]
         return notes
-
-
-def site_due(app: App, data: DistrictData, pt: PlannedTask, month: Month, site_id: str | None) -> date | None:
-    """A task's due date at one site: rules anchored on the testing window use the site's own
-    window; a 'during' task with no rule is due when the month or the site's window ends."""
-    window = data.window_for(site_id) if site_id else None
-    if window is None:
-        return pt.due.day
-    if isinstance(pt.task.due, NoDue):
-        if pt.task.phase != "during":
-            return pt.due.day
-        return app.calendar.working_day_on_or_before(min(month.last_day, window.end_date))
-    if not set(pt.task.due.events) & WINDOW_EVENTS:
-        return pt.due.day
-    return pt.task.due.resolve(app.due_context(data, site_id), month).day
 
 
 def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:

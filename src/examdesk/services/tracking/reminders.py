@@ -145,4 +145,4 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
 
 
 def _item(r: ReturnRow, fmt: Callable[[date], str]) -> dict:
-    return {"title": r.title, "due": fmt(r.due), "status": r.status, "filename": r.filename}
+    return {"title": r.title, "due": fmt(r.due), "status": r.status, "filename": r.filename, "missing": r.missing}

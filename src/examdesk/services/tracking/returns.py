@@ -24,12 +24,53 @@ class ReturnRow:
     due: date
     status: str  # complete | incomplete | outstanding
     delivered: bool
+    missing: str = ""  # what an incomplete return lacks, as recorded when it came back
 
     def overdue(self, today: date) -> bool:
         return self.delivered and self.status != "complete" and self.due < today
 
     def status_on(self, today: date) -> str:
         return "overdue" if self.overdue(today) else self.status
+
+
+@dataclass(frozen=True)
+class ReturnTally:
+    """What came back of a task's signed documents that went out."""
+
+    expected: int = 0
+    complete: int = 0
+    incomplete: int = 0
+    overdue: int = 0
+
+    @property
+    def all_back(self) -> bool:
+        return self.expected > 0 and self.complete == self.expected
+
+    @property
+    def summary(self) -> str:
+        """'sent, 3 of 34 back, 1 incomplete, 31 overdue' (empty when nothing must come back)."""
+        if not self.expected:
+            return ""
+        parts = [f"sent, {self.complete} of {self.expected} back"]
+        if self.incomplete:
+            parts.append(f"{self.incomplete} incomplete")
+        if self.overdue:
+            parts.append(f"{self.overdue} overdue")
+        return ", ".join(parts)
+
+
+def tally_by_task(rows: list[ReturnRow], today: date) -> dict[str, ReturnTally]:
+    """Per task, of its signed documents that were delivered: expected, complete, incomplete, overdue."""
+    return {
+        task: ReturnTally(c["total"], c["complete"], c["incomplete"], c["overdue"])
+        for task, c in _tally([r for r in rows if r.delivered], today, lambda r: r.task_id)
+    }
+
+
+def what_is_missing(note: str) -> str:
+    """'returned file x.pdf; matched by id; missing: date, the agreement box' -> 'date, the agreement box'."""
+    _, found, missing = note.partition("missing: ")
+    return missing if found else note
 
 
 def return_rows(app: App) -> list[ReturnRow]:
@@ -49,6 +90,7 @@ def return_rows(app: App) -> list[ReturnRow]:
             due=r["return_due"],
             status=r["status"],
             delivered=r["delivered"],
+            missing=what_is_missing((r["ack"] or {}).get("note") or "") if r["status"] == "incomplete" else "",
         )
         for r in rows
     ]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from ...domain.calendar import Month
 from ...domain.checklist import ONGOING, PlannedTask, planned_year, tasks_for_month
 from ...domain.due_rules import format_due
-from ...domain.messages import STATUS_COLUMNS, status_counts
+from ...domain.messages import STATUS_COLUMNS, MessageState, status_counts
 from ...domain.records import DistrictData
 from ...domain.roles import CATEGORIES, role_title
 from ...domain.tables import FatalDataError
 from ...errors import ConfigurationError
 from ..app import App
 from ..data import load_district
+from .returns import ReturnTally, return_rows, tally_by_task
 
 
 def district_data_or_empty(app: App) -> DistrictData:
@@ -26,8 +28,11 @@ def district_data_or_empty(app: App) -> DistrictData:
 
 
 def status_rows(app: App, today: date, month: Month | None = None, data: DistrictData | None = None) -> list[dict]:
-    """One row per task (of ``month``, or of the year): due date, status and its messages by status
-    column (sent / failed / unknown / pending; every message state is counted in one of them).
+    """One row per task (of ``month``, or of the year): its due date (and each site's, where the
+    testing window sets it), status, messages by status column (sent / failed / unknown / pending;
+    every message state is counted in one of them), documents delivered, and what came back of
+    the ones that must be returned signed. A task whose documents come back is done only when
+    every one is back and complete; until then its status says how many are.
     ``data``: the district data a run already loaded; without it, it is read again."""
     data = data if data is not None else district_data_or_empty(app)
     ctx = app.due_context(data)
@@ -41,10 +46,18 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
     with app.unit_of_work() as uow:
         statuses = uow.tasks.of_year(app.school_year.label)
         counts = uow.messages.counts_by_task(app.school_year.label)
+    returns = tally_by_task(return_rows(app), today)
+    sites = sorted(w.site_id for w in data.windows)
     rows = []
     for pt in planned:
         st = statuses.get(pt.task.id)
-        done = bool(st and st["status"] == "done")
+        tally = returns.get(pt.task.id, ReturnTally())
+        if tally.expected:
+            status = "done" if tally.all_back else tally.summary
+        else:
+            done = bool(st and st["status"] == "done")
+            status = pt.status(done, today) if pt.task.phase != ONGOING else ("done" if done else "ongoing")
+        task_counts = counts.get(pt.task.id) or {"messages": Counter(), "documents": Counter()}
         rows.append(
             {
                 "task_id": pt.task.id,
@@ -55,17 +68,34 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
                 "action": pt.task.action,
                 "due": format_due(pt.due),
                 "due_date": pt.due.day,
-                "status": pt.status(done, today) if pt.task.phase != ONGOING else ("done" if done else "ongoing"),
-                **status_counts(counts.get(pt.task.id, {})),
+                "due_by_site": _due_by_site(app, data, pt, month, sites),
+                "status": status,
+                **status_counts(task_counts["messages"]),
+                "documents_sent": task_counts["documents"].get(MessageState.SENT, 0),
+                "returns_expected": tally.expected,
+                "returns_complete": tally.complete,
+                "returns_incomplete": tally.incomplete,
+                "returns_overdue": tally.overdue,
                 "note": (st or {}).get("note", ""),
             }
         )
     return rows
 
 
+def _due_by_site(app: App, data: DistrictData, pt: PlannedTask, month: Month | None, sites: list[str]) -> str:
+    """'LIN 2027-03-26 · RMS 2027-04-05' where each site's window sets the date, else ''."""
+    if not sites or not app.varies_by_site(pt):
+        return ""
+    dues = [(site, app.due_at_site(data, pt, month, site)) for site in sites]
+    if len({d for _, d in dues}) < 2:
+        return ""
+    return " · ".join(f"{site} {d.isoformat()}" for site, d in dues if d is not None)
+
+
 def task_summary(rows: list[dict]) -> list[dict]:
     """Status rows with counts and task ids only: safe for a Prefect artifact anyone can read."""
-    return [{k: r[k] for k in ("task_id", "owner", "due", "status", *STATUS_COLUMNS)} for r in rows]
+    keys = ("task_id", "owner", "due", "status", *STATUS_COLUMNS, "documents_sent", "returns_expected")
+    return [{k: r[k] for k in (*keys, "returns_complete", "returns_overdue")} for r in rows]
 
 
 def mark_task(app: App, task_id: str, status: str, note: str = "") -> None:

@@ -65,13 +65,13 @@ def write_tracker(app: App, today: date, data: DistrictData | None = None) -> Pa
         ),
         SheetSpec(
             "Returns",
-            ["Site", "Person", "Email", "Task", "Document", "Due", "Status"],
+            ["Site", "Person", "Email", "Task", "Document", "Due", "Status", "Missing"],
             (
-                [r.site_id or "district", r.name, r.email, r.task_id, r.title, r.due, r.status_on(today)]
+                [r.site_id or "district", r.name, r.email, r.task_id, r.title, r.due, r.status_on(today), r.missing]
                 for r in sorted(returns, key=lambda r: (r.site_id or "", r.name, r.due))
             ),
             "Status",
-            {"Person": 28, "Email": 34, "Document": 50},
+            {"Person": 28, "Email": 34, "Document": 50, "Missing": 30},
         ),
         SheetSpec(
             "Recipients",
