@@ -199,6 +199,40 @@ STAFF_LAST = [
 ]
 
 
+# Published CAASPP (Smarter Balanced) threshold scores: per test and grade, the lowest scale score
+# of levels 1 to 4 and the highest score (the Standard Nearly Met / Met / Exceeded cut scores).
+THRESHOLDS = {
+    "SB-ELA": {
+        3: (2114, 2367, 2432, 2490, 2623),
+        4: (2131, 2416, 2473, 2533, 2663),
+        5: (2201, 2442, 2502, 2582, 2701),
+        6: (2210, 2457, 2531, 2618, 2724),
+        7: (2258, 2479, 2552, 2649, 2745),
+        8: (2288, 2487, 2567, 2668, 2769),
+        11: (2299, 2493, 2583, 2682, 2795),
+    },
+    "SB-MATH": {
+        3: (2189, 2381, 2436, 2501, 2621),
+        4: (2204, 2411, 2485, 2549, 2659),
+        5: (2219, 2455, 2528, 2579, 2700),
+        6: (2235, 2473, 2552, 2610, 2748),
+        7: (2250, 2484, 2567, 2635, 2778),
+        8: (2265, 2504, 2586, 2653, 2802),
+        11: (2280, 2543, 2628, 2718, 2862),
+    },
+    # CAST (science) reports on a grade band's own scale with Standard Met at X00; the other cuts
+    # here are illustrative, not the published ones
+    "CAST": {5: (400, 480, 500, 530, 600), 8: (700, 780, 800, 830, 900), 11: (1000, 1080, 1100, 1130, 1200)},
+}
+
+
+def _scale_score(test_code: str, grade: int, level: int, position: float) -> int:
+    """A scale score inside the achievement level's band for the test and grade (0 <= position < 1)."""
+    cuts = THRESHOLDS[test_code][grade]
+    low, high = cuts[level - 1], cuts[level] - 1 if level < 4 else cuts[4]
+    return low + int(position * (high - low))
+
+
 def _pick_language(rng: random.Random) -> str:
     r, acc = rng.random(), 0.0
     for lang, (share, _, _) in NAMES.items():
@@ -215,6 +249,20 @@ def _email(rng: random.Random, first: str, last: str, n: int) -> str:
         c for c in unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower() if c.isalnum()
     )
     return f"{clean(first)}.{clean(last)}{n}@{rng.choice(['example.org', 'example.com'])}"
+
+
+FIRST_ADULT = 262  # the first adult student of the demo (by position), who has no student email
+
+
+def _student_email(first: str, last: str, n: int) -> str:
+    import unicodedata
+
+    clean = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
+        if c.isalnum() or c == "."
+    )
+    return f"{clean}{n}@students.mesaverde.example.org"
 
 
 def _write(name: str, header: list[str], rows: list[dict]) -> None:
@@ -274,8 +322,17 @@ def generate() -> dict[str, int]:
                     lang = _pick_language(rng)
                     last = rng.choice(NAMES[lang][2])
                 first = rng.choice(NAMES[lang][1])
+                if sibling:  # told apart from their brothers and sisters and their parents (no extra draw)
+                    family_ids = {g["guardian_id"] for g in fam_guardians}
+                    children = {g["student_id"] for g in guardians if g["guardian_id"] in family_ids}
+                    taken = {g["first_name"] for g in fam_guardians}
+                    taken |= {x["first_name"] for x in students if x["student_id"] in children}
+                    names = NAMES[lang][1]
+                    while first in taken:
+                        first = names[(names.index(first) + 1) % len(names)]
                 birth_year = 2027 - grade - 6  # grade 3 in 2026-27: born 2018
-                if grade == 11 and rng.random() < 0.08:
+                adult = grade == 11 and rng.random() < 0.08
+                if adult:
                     birth_year -= 2  # a few adult students: result letters go to them
                 birth = date(birth_year, 1, 1) + timedelta(days=rng.randrange(365))
                 el = lang != "English" and rng.random() < 0.45
@@ -302,6 +359,8 @@ def generate() -> dict[str, int]:
                         "plan_504": "Y" if p504 else "N",
                         "accommodations": ";".join(acc),
                         "designated_supports": ";".join(sup),
+                        # adults get their own results; the first one has no address on file (held)
+                        "student_email": _student_email(first, last, n) if adult and n != FIRST_ADULT else "",
                     }
                 )
                 if sibling:
@@ -311,6 +370,9 @@ def generate() -> dict[str, int]:
                     for k in range(1 if rng.random() < 0.35 else 2):
                         guardian_no += 1
                         gfirst = rng.choice(NAMES[lang][1])
+                        if gfirst == first:  # a parent is not named like their child (no extra draw)
+                            names = NAMES[lang][1]
+                            gfirst = names[(names.index(gfirst) + 1) % len(names)]
                         fam.append(
                             {
                                 "guardian_id": f"G{guardian_no:05d}",
@@ -393,11 +455,16 @@ def generate() -> dict[str, int]:
                         {
                             "student_id": s["student_id"],
                             "test_code": code,
-                            "scale_score": 2100 + grade * 40 + rng.randint(-160, 220),
+                            # the same draws as before, in the same order: the rest of the demo is unchanged
+                            "scale_score": (rng.randint(-160, 220) + 160) / 381,
                             "achievement_level": rng.choices([1, 2, 3, 4], [25, 30, 28, 17])[0],
                             "received_date": "2027-05-24",
                         }
                     )
+
+    for r in results:  # each score inside its level's band, by the published thresholds
+        grade = next(x["grade"] for x in students if x["student_id"] == r["student_id"])
+        r["scale_score"] = _scale_score(r["test_code"], grade, r["achievement_level"], r["scale_score"])
 
     # California Spanish Assessment for a few grade 11 Spanish speakers, timetabled over their math paper:
     # the exams office must see the clash and propose a move.
@@ -479,6 +546,13 @@ def generate() -> dict[str, int]:
             }
         )
     _write("exemptions.csv", list(exemptions[0]), exemptions)
+    # an exempted student has no result for that test, except one the results file wrongly carries
+    # (validation reports the conflict and leaves the result out of the letter)
+    exempt = {(e["student_id"], e["test_code"]) for e in exemptions}
+    conflicting = [
+        r for r in results if (r["student_id"], r["test_code"]) in exempt or (r["student_id"], "ALL") in exempt
+    ]
+    results[:] = [r for r in results if r not in conflicting[1:]]
 
     # what came back after testing: a few items missing, one damaged, one short, one number nobody issued
     session_end = {x["session_id"]: x["end_time"] for x in sessions}

@@ -1,10 +1,12 @@
 """June: result letters to each family (or adult student), with scores, levels and the 20-working-day clock."""
 
 import csv
+import io
 import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from examdesk.bootstrap import build_app
 from examdesk.services.tracking.status import status_rows
@@ -31,11 +33,16 @@ def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
     valid = {
         sid for sid, s in students.items() if s["site_id"] in {"LIN", "RMS", "VHS"} and s["birth_date"] != "2016-02-30"
     }
-    expected = {sid for sid in {r["student_id"] for r in results} if sid in valid}
+    with_results = {sid for sid in {r["student_id"] for r in results} if sid in valid}
+    adult = {sid for sid in with_results if age_on_june_1(students[sid]) >= 18}
+    held = {sid for sid in adult if not students[sid]["student_email"]}
+    assert adult - held and held  # the demo has adults with and without their own address
+    expected = with_results - held
     sites = 3  # June also sends each site coordinator a post-test certification form
-    assert summary["documents_rendered"] == len(expected) + sites
+    assert summary["documents_rendered"] == len(expected) + sites + 1  # and the coordinator the held list
     settings = load_settings(district)
     seen, adults = set(), 0
+    guardian_emails = {r["email"] for r in csv.DictReader((data / "guardians.csv").open(encoding="utf-8"))}
     for msg in read_outbox(settings.output_dir, "2027-06"):
         for filename, content in attachments(msg):
             if not filename.startswith("results_"):
@@ -50,9 +57,11 @@ def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
             born = date.fromisoformat(student["birth_date"])
             age = 2027 - born.year - ((6, 1) < (born.month, born.day))
             addressee = msg["To"].addresses[0].display_name
-            if age >= 18:  # written to the student
+            if age >= 18:  # written to the student, at the student's own address
                 adults += 1
                 assert addressee == name
+                assert msg["To"].addresses[0].addr_spec == student["student_email"]
+                assert student["student_email"] not in guardian_emails
             else:  # written to the guardian about the student
                 assert addressee == primary[sid]
                 assert name in text
@@ -60,7 +69,26 @@ def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
             assert "Renée Castillo" in text
             seen.add(sid)
     assert seen == expected
-    assert adults >= 1
+    assert adults == len(adult - held)
+
+    # the held adult's results went nowhere; the coordinator has the list
+    coordinator = next(
+        r for r in csv.DictReader((data / "staff.csv").open(encoding="utf-8")) if r["role"] == "district_coordinator"
+    )
+    lists = [
+        (msg, content)
+        for msg in read_outbox(settings.output_dir, "2027-06")
+        for filename, content in attachments(msg)
+        if filename.startswith("results-held_")
+    ]
+    assert len(lists) == 1 and lists[0][0]["To"].addresses[0].addr_spec == coordinator["email"]
+    sheet = load_workbook(io.BytesIO(lists[0][1])).active
+    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == held
+
+
+def age_on_june_1(student: dict) -> int:
+    born = date.fromisoformat(student["birth_date"])
+    return 2027 - born.year - ((6, 1) < (born.month, born.day))
 
 
 def test_result_deadline_is_twenty_working_days_after_receipt(district):

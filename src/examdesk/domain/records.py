@@ -38,6 +38,7 @@ class Student(Person):
     plan_504: bool = False
     accommodations: tuple[str, ...] = ()
     designated_supports: tuple[str, ...] = ()
+    student_email: str | None = None  # the student's own address: used from letters.adult_age
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,12 @@ class DistrictData:
     def results_received(self) -> date | None:
         """The day the results file arrived (its earliest received date), once there are results."""
         return min((r.received_date for r in self.results), default=None)
+
+    def exemption(self, student_id: str, test_code: str) -> Exemption | None:
+        """The parent exemption (PGE) or not-tested code (NTE) that keeps a student from a test."""
+        return next(
+            (e for e in self.exemptions if e.student_id == student_id and e.test_code in (test_code, "ALL")), None
+        )
 
     def primary_guardian(self, student_id: str) -> Guardian | None:
         guardians = self.guardians_by_student.get(student_id, [])

@@ -69,9 +69,13 @@ FAMILIES = Registry(
     DocumentFamily(
         "result_letter",
         title="Result letter",
-        audience="each student with results: the primary guardian, or the student from letters.adult_age",
+        audience="each student with results: the primary guardian, or from letters.adult_age the student's "
+        "own email (held, and listed for the district coordinator, when there is none)",
         generate=results.result_letters,
-        outputs=(Output("result_letter"),),
+        outputs=(
+            Output("result_letter"),
+            Output("held_results", format="xlsx", name="held"),
+        ),
     ),
     DocumentFamily(
         "security_agreement",

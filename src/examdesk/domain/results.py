@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
-from .documents import Recipient, RenderJob, safe_filename
+from .documents import Recipient, RenderJob, safe_filename, staff_recipient
 from .families import FamilyInput, FamilyOutput
 from .letters import choose_language
 from .organisation import Signatory
@@ -68,28 +69,79 @@ def age_on(birth: date, day: date) -> int:
 
 
 def result_letters(inp: FamilyInput) -> FamilyOutput:
-    """One letter per student with results: to the guardian, or to the student at ``adult_age``."""
+    """One letter per student with results: to the guardian, or to the student's own address at
+    ``adult_age``. An adult student's results never go to a guardian's mailbox: with no student
+    email they are held, and the coordinator gets the list of held students."""
     available = inp.languages("result_letter")
     test_names = {s.test_code: s.test_name for s in inp.data.sessions}
     with_results = len({r.student_id for r in inp.data.results})
-    jobs = (
-        job for student in inp.data.students_by_site() if (job := _job(inp, student, available, test_names)) is not None
+    held: list[Student] = []
+
+    def jobs() -> Iterator[RenderJob]:
+        for student in inp.data.students_by_site():
+            if not inp.data.results_by_student.get(student.student_id):
+                continue
+            if is_adult(inp, student) and not student.student_email:
+                held.append(student)
+                continue
+            job = _job(inp, student, available, test_names)
+            if job is not None:
+                yield job
+        if held:
+            yield _held_list(inp, held)
+
+    return FamilyOutput(jobs(), expected=with_results, shortfall="an email address to send results to")
+
+
+def is_adult(inp: FamilyInput, student: Student) -> bool:
+    return age_on(student.birth_date, inp.today) >= inp.adult_age
+
+
+def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
+    """For the district coordinator: adult students whose results were held (no student email)."""
+    org = inp.organisation
+    coordinator = next(iter(inp.data.staff_with_role("district_coordinator")), None)
+    recipient = (
+        staff_recipient(coordinator)
+        if coordinator
+        else Recipient(key="contact:district_coordinator", name=org.coordinator_name, email=org.coordinator_email)
     )
-    return FamilyOutput(jobs, expected=with_results, shortfall="an email address to send results to")
+    context = {
+        "title": f"Results held: adult students without a student email ({inp.school_year})",
+        "sheet": "Held results",
+        "columns": ["Student ID", "Last name", "First name", "Grade", "Site", "Birth date", "Why held"],
+        "widths": [14, 20, 18, 8, 28, 12, 60],
+        "rows": [
+            [
+                s.student_id,
+                s.last_name,
+                s.first_name,
+                s.grade,
+                inp.data.sites[s.site_id].name,
+                s.birth_date,
+                f"{inp.adult_age} or over: results go to the student, and students.csv has no student_email",
+            ]
+            for s in held
+        ],
+    }
+    return inp.job(
+        "held",
+        recipient.key,
+        output="held",
+        recipient=recipient,
+        filename=safe_filename(f"results-held_{inp.school_year}") + ".xlsx",
+        title=f"Result letters held: {len(held)} adult student(s) without an email address",
+        context=context,
+    )
 
 
 def _job(inp: FamilyInput, student: Student, available: set[str], test_names: dict[str, str]) -> RenderJob | None:
     data, org, signatory = inp.data, inp.organisation, inp.signatory
     results: list[Result] = data.results_by_student.get(student.student_id) or []
-    if not results:
-        return None
-    adult = age_on(student.birth_date, inp.today) >= inp.adult_age
+    adult = is_adult(inp, student)
     guardian = data.primary_guardian(student.student_id)
     if adult:
-        # an adult student is written to directly, at the guardian email on file if the student has none
-        email = guardian.email if guardian else None
-        addressee = student.full_name
-        key = f"student:{student.student_id}"
+        email, addressee, key = student.student_email, student.full_name, f"student:{student.student_id}"
         preferred = student.home_language
     elif guardian is not None:
         email, addressee, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"

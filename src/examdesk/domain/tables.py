@@ -211,6 +211,7 @@ STUDENTS = TableSpec(
         _c("plan_504", "bool"),
         _c("accommodations", "list", required=False),
         _c("designated_supports", "list", required=False),
+        _c("student_email", "email", required=False),
     ),
     key=("student_id",),
     description="one row per student (SSID)",

@@ -53,6 +53,8 @@ def sittings_for(data: DistrictData, student: Student) -> list[Sitting]:
     seats = {e.session_id: e.seat for e in data.entries if e.student_id == student.student_id}
     out = []
     for s in data.sessions_by_student.get(student.student_id, []):
+        if data.exemption(student.student_id, s.test_code):
+            continue  # exempted by a parent (PGE) or not tested (NTE): no line, no calendar entry
         start = datetime.combine(s.date, s.start_time)
         base = datetime.combine(s.date, s.end_time) - start
         end = start + base * (1 + pct / 100)

@@ -125,7 +125,34 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
             refs[ref_name] = {r[column] for r in result.rows}
     if fatal:
         raise FatalDataError(fatal)
+    by_name = {r.spec.name: r for r in report.results}
+    if "results" in by_name and "exemptions" in by_name:
+        _check_results_against_exemptions(by_name["results"], by_name["exemptions"])
+        rows["results"] = by_name["results"].rows
     return DistrictData.from_rows(sites, rows), report
+
+
+def _check_results_against_exemptions(results: TableResult, exemptions: TableResult) -> None:
+    """A result for a test the student was exempted from is a conflict: reported, and left out of letters."""
+    exempt = {(e["student_id"], e["test_code"]): e for e in exemptions.rows}
+    kept = []
+    for row in results.rows:
+        e = exempt.get((row["student_id"], row["test_code"])) or exempt.get((row["student_id"], "ALL"))
+        if e is None:
+            kept.append(row)
+            continue
+        results.problems.append(
+            Problem(
+                results.file,
+                row["_row"],
+                "test_code",
+                row["test_code"],
+                f"the student has a {e['condition_code']} exemption for this test ({exemptions.file}, row "
+                f"{e['_row']}); the result is left out of letters until one of the two is corrected",
+            )
+        )
+        results.rejected_rows.add(row["_row"])
+    results.rows = kept
 
 
 def _display(path: Path, settings: Settings) -> str:

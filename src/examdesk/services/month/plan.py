@@ -81,7 +81,7 @@ class MonthPlan:
         """Every planned document, in task order, produced as it is consumed."""
         for task_id, out in self.sources:
             for job in out.jobs:
-                self.produced[task_id] += 1
+                self.produced[task_id] += job.student_id is not None  # `expected` counts students
                 if job.note:
                     self.fallbacks[(task_id, job.note)] += 1
                 yield job
