@@ -693,6 +693,113 @@ def build_testing_window_notice() -> Path:
     return path
 
 
+SCHEDULE_WORDING = {
+    "en": {
+        "title": "Testing days for {{ student.first_name }}",
+        "dear": "Dear {{ addressee.name }},",
+        "intro": (
+            "{{ student.name }} (grade {{ student.grade }}) takes the state tests at {{ site.name }} on the days "
+            "below. Please make sure {{ student.first_name }} is at school, rested and on time on these days."
+        ),
+        "head": ("Test", "Date", "Time", "Room"),
+        "extra": "{{ student.first_name }} has {{ extra_time }}% extra time; the finish times include it.",
+        "calendar": "The attached calendar file (.ics) adds these days to your phone or computer calendar.",
+        "questions": "Questions: {{ contact.name }} ({{ contact.email }}).",
+        "closing": "Sincerely,",
+    },
+    "es": {
+        "title": "Días de evaluación de {{ student.first_name }}",
+        "dear": "Estimado/a {{ addressee.name }}:",
+        "intro": (
+            "{{ student.name }} (grado {{ student.grade }}) tomará las pruebas estatales en {{ site.name }} en los "
+            "días indicados abajo. Asegúrese de que {{ student.first_name }} asista a la escuela descansado/a y a "
+            "tiempo esos días."
+        ),
+        "head": ("Prueba", "Fecha", "Hora", "Salón"),
+        "extra": "{{ student.first_name }} tiene {{ extra_time }}% de tiempo adicional; la hora de término ya lo incluye.",
+        "calendar": "El archivo de calendario adjunto (.ics) agrega estos días al calendario de su teléfono o computadora.",
+        "questions": "Preguntas: {{ contact.name }} ({{ contact.email }}).",
+        "closing": "Atentamente,",
+    },
+    "vi": {
+        "title": "Lịch kiểm tra của {{ student.first_name }}",
+        "dear": "Kính gửi {{ addressee.name }},",
+        "intro": (
+            "{{ student.name }} (lớp {{ student.grade }}) sẽ làm các bài kiểm tra của tiểu bang tại {{ site.name }} "
+            "vào những ngày dưới đây. Xin quý vị bảo đảm {{ student.first_name }} đến trường đúng giờ và được nghỉ "
+            "ngơi đầy đủ vào những ngày này."
+        ),
+        "head": ("Bài kiểm tra", "Ngày", "Giờ", "Phòng"),
+        "extra": "{{ student.first_name }} được thêm {{ extra_time }}% thời gian; giờ kết thúc đã tính phần này.",
+        "calendar": "Tệp lịch đính kèm (.ics) thêm những ngày này vào lịch trên điện thoại hoặc máy tính của quý vị.",
+        "questions": "Thắc mắc xin liên hệ: {{ contact.name }} ({{ contact.email }}).",
+        "closing": "Trân trọng,",
+    },
+    "zh-Hant": {
+        "title": "{{ student.first_name }} 的測驗日程",
+        "dear": "{{ addressee.name }} 您好：",
+        "intro": (
+            "{{ student.name }}（{{ student.grade }} 年級）將於下列日期在 {{ site.name }} 參加州測驗。"
+            "請確保 {{ student.first_name }} 在這些日子準時到校並充分休息。"
+        ),
+        "head": ("測驗", "日期", "時間", "教室"),
+        "extra": "{{ student.first_name }} 享有 {{ extra_time }}% 的延長時間；結束時間已包含在內。",
+        "calendar": "附上的行事曆檔案（.ics）可將這些日期加入您手機或電腦的行事曆。",
+        "questions": "如有疑問，請聯絡 {{ contact.name }}（{{ contact.email }}）。",
+        "closing": "敬上",
+    },
+    "fil": {
+        "title": "Mga araw ng pagsusulit ni {{ student.first_name }}",
+        "dear": "Mahal na {{ addressee.name }},",
+        "intro": (
+            "Si {{ student.name }} (baitang {{ student.grade }}) ay kukuha ng mga pagsusulit ng estado sa "
+            "{{ site.name }} sa mga araw sa ibaba. Tiyakin po na si {{ student.first_name }} ay nasa paaralan, "
+            "nakapagpahinga at nasa oras sa mga araw na ito."
+        ),
+        "head": ("Pagsusulit", "Petsa", "Oras", "Silid"),
+        "extra": "May {{ extra_time }}% na dagdag na oras si {{ student.first_name }}; kasama na ito sa oras ng pagtatapos.",
+        "calendar": "Idinadagdag ng nakalakip na calendar file (.ics) ang mga araw na ito sa kalendaryo ng inyong telepono o computer.",
+        "questions": "Mga tanong: {{ contact.name }} ({{ contact.email }}).",
+        "closing": "Lubos na gumagalang,",
+    },
+}
+
+
+def build_testing_schedule(lang: str, w: dict) -> Path:
+    """A family's (or adult student's) testing days: plain wording, their language, no exam-centre terms."""
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(11)
+    head = doc.add_paragraph()
+    head.add_run("{{ district.name }}").bold = True
+    doc.add_paragraph("{{ site.name }} · {{ letter_date }}")
+    doc.add_heading(w["title"], level=1)
+    doc.add_paragraph(w["dear"])
+    doc.add_paragraph(w["intro"])
+    table = _table(doc, w["head"], "r in rows", ("{{ r.test }}", "{{ r.date }}", "{{ r.time }}", "{{ r.room }}"))
+    _fit_columns(table, (2.9, 1.6, 1.1, 0.9))
+    doc.add_paragraph("{%p if extra_time %}")
+    doc.add_paragraph(w["extra"])
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph(w["calendar"])
+    doc.add_paragraph(w["questions"])
+    doc.add_paragraph(w["closing"])
+    doc.add_paragraph("{{ coordinator.name }}")
+    doc.add_paragraph("{{ coordinator.title }}, {{ district.name }}")
+    path = OUT / f"testing_schedule.{lang}.docx"
+    doc.save(path)
+    return path
+
+
+def _fit_columns(table, inches: tuple[float, ...]) -> None:
+    """Fixed column widths: the grid (which LibreOffice reads) and each cell (which Word reads)."""
+    table.autofit = False
+    for column, width in zip(table.columns, inches, strict=True):
+        column.width = Inches(width)
+        for cell in column.cells:
+            cell.width = Inches(width)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
@@ -707,3 +814,5 @@ if __name__ == "__main__":
     print("wrote", build_clash_report())
     print("wrote", build_staff_timetable())
     print("wrote", build_testing_window_notice())
+    for lang, wording in SCHEDULE_WORDING.items():
+        print("wrote", build_testing_schedule(lang, wording))

@@ -17,6 +17,7 @@ import yaml
 from babel.dates import format_date
 
 from . import resources
+from .adapters.catalogues import Catalogues
 from .adapters.docx import TemplateLibrary
 from .adapters.emails import EmailTemplates
 from .adapters.form_library import FormLibrary
@@ -54,6 +55,7 @@ def build_app(
         checklist=load_checklist(settings, year),
         ledger=LedgerDatabase(ledger_url or settings.ledger_url),
         templates=TemplateLibrary(settings.templates_dir / "letters"),
+        catalogues=Catalogues(settings.templates_dir / "locale"),
         forms=form_library(settings),
         emails=EmailTemplates(settings.templates_dir / "email"),
         make_transport=(lambda _folder: transport) if transport is not None else transport_factory(settings),

@@ -181,6 +181,7 @@ class MailSettings(_Strict):
 class LetterSettings(_Strict):
     adult_age: int = Field(18, ge=14, le=25)  # result letters go to the student from this age on
     signatory_role: str = "superintendent"  # whose name signs result letters (a contacts role)
+    copy_guardians: bool = False  # exam centres: candidates' statements of entry copied to the primary guardian
 
 
 class FormSettings(_Strict):

@@ -75,6 +75,12 @@ class FamilyInput:
     calendar: WorkingCalendar
     state: str = "CA"  # written into forms' State fields
     irregularity_report_school_days: int = 2
+    translate: Callable[[str, str], str] = lambda language, text: text  # (language, English) -> wording
+    copy_guardians: bool = False  # candidates' documents are copied to their primary guardian
+
+    def translator(self, language: str) -> Callable[[str], str]:
+        """English wording -> ``language``'s, from the district's catalogues."""
+        return lambda text: self.translate(language, text)
 
     def job(
         self,

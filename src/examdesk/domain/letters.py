@@ -10,13 +10,7 @@ from .organisation import Organisation
 __all__ = ["Organisation", "choose_language", "parent_notifications"]
 from .records import DistrictData, Guardian, Student
 
-TITLES = {
-    "en": "Notice of upcoming state testing for {name}",
-    "es": "Aviso de las próximas evaluaciones estatales de {name}",
-    "vi": "Thông báo về các bài kiểm tra sắp tới của {name}",
-    "zh-Hant": "{name} 即將參加州測驗通知",
-    "fil": "Paunawa sa nalalapit na pagsusulit ng estado ni {name}",
-}
+TITLE = "Notice of upcoming state testing for {name}"  # translated in templates/locale/<language>.po
 
 
 def choose_language(preferred: str | None, available: set[str], default: str = "en") -> tuple[str, str | None]:
@@ -30,6 +24,8 @@ def choose_language(preferred: str | None, available: set[str], default: str = "
 def _tests_for(data: DistrictData, student: Student) -> list[dict]:
     tests: dict[str, dict] = {}
     for s in sorted(data.sessions_by_student.get(student.student_id, []), key=lambda s: (s.date, s.start_time)):
+        if data.exemption(student.student_id, s.test_code):
+            continue  # the family asked for the student not to take it
         t = tests.setdefault(s.test_code, {"code": s.test_code, "name": s.test_name, "dates": []})
         t["dates"].append(s.date)
     return [
@@ -59,6 +55,7 @@ def _parent_job(inp: FamilyInput, student: Student, guardian: Guardian, availabl
     data, org = inp.data, inp.organisation
     language, note = choose_language(guardian.preferred_language or student.home_language, available)
     fmt = inp.date_formatter(language)
+    _ = inp.translator(language)
     site = data.sites[student.site_id]
     window = data.window_for(student.site_id)
     coordinators = [s for s in data.staff_with_role("site_coordinator") if s.site_id == student.site_id]
@@ -83,7 +80,7 @@ def _parent_job(inp: FamilyInput, student: Student, guardian: Guardian, availabl
         },
         "tests": [
             {
-                "name": t["name"],
+                "name": _(t["name"]),
                 "dates": fmt(t["first_date"])
                 if t["first_date"] == t["last_date"]
                 else f"{fmt(t['first_date'])} – {fmt(t['last_date'])}",
@@ -91,7 +88,7 @@ def _parent_job(inp: FamilyInput, student: Student, guardian: Guardian, availabl
             for t in tests
         ],
         "window": {"start": fmt(window.start_date), "end": fmt(window.end_date)} if window else None,
-        "accommodations": list(student.accommodations) + list(student.designated_supports),
+        "accommodations": [_(a) for a in (*student.accommodations, *student.designated_supports)],
         "has_plan": student.iep or student.plan_504,
         "contact": {
             "name": contact.full_name if contact else org.coordinator_name,
@@ -113,7 +110,7 @@ def _parent_job(inp: FamilyInput, student: Student, guardian: Guardian, availabl
         recipient.key,
         recipient=recipient,
         language=language,
-        title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
+        title=_(TITLE).format(name=student.first_name),
         filename=safe_filename(f"testing-notice_{student.student_id}_{language}") + ".docx",
         context=context,
         student_id=student.student_id,

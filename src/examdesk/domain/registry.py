@@ -19,6 +19,7 @@ from . import (
     results,
     rosters,
     security,
+    testing_schedule,
     timetables,
     window_notice,
 )
@@ -114,11 +115,22 @@ FAMILIES = Registry(
     ),
     DocumentFamily(
         "candidate_timetable",
-        title="Candidate exam timetable with calendar file",
-        audience="each candidate's primary guardian",
+        title="Statement of entry and exam timetable with calendar file (exam centres)",
+        audience="each candidate at their own address (students.student_email); a copy to the primary guardian "
+        "with letters.copy_guardians",
         generate=timetables.candidate_timetables,
         outputs=(
             Output("candidate_timetable", name="timetable"),
+            Output("calendar", format="ics", name="calendar", sample=None),
+        ),
+    ),
+    DocumentFamily(
+        "testing_schedule",
+        title="Testing days with calendar file (US families)",
+        audience="each student's primary guardian, in their language, or the student from letters.adult_age",
+        generate=testing_schedule.testing_schedules,
+        outputs=(
+            Output("testing_schedule"),
             Output("calendar", format="ics", name="calendar", sample=None),
         ),
     ),

@@ -13,55 +13,13 @@ from .records import Result, Student
 
 __all__ = ["LEVELS", "Signatory", "age_on", "result_letters"]
 
-LEVELS = {
-    "en": {
-        1: ("Standard Not Met", "needs substantial improvement to succeed in future coursework"),
-        2: ("Standard Nearly Met", "may require further development to succeed in future coursework"),
-        3: ("Standard Met", "demonstrates progress toward mastery"),
-        4: ("Standard Exceeded", "demonstrates advanced progress toward mastery"),
-    },
-    "es": {
-        1: ("No se alcanzó la norma", "necesita mejorar considerablemente para tener éxito en los cursos futuros"),
-        2: ("Casi se alcanzó la norma", "puede necesitar más desarrollo para tener éxito en los cursos futuros"),
-        3: ("Se alcanzó la norma", "demuestra progreso hacia el dominio"),
-        4: ("Se superó la norma", "demuestra un progreso avanzado hacia el dominio"),
-    },
+LEVELS = {  # English wording; each language's is in its catalogue (templates/locale/<language>.po)
+    1: ("Standard Not Met", "needs substantial improvement to succeed in future coursework"),
+    2: ("Standard Nearly Met", "may require further development to succeed in future coursework"),
+    3: ("Standard Met", "demonstrates progress toward mastery"),
+    4: ("Standard Exceeded", "demonstrates advanced progress toward mastery"),
 }
-LEVELS.update(
-    {
-        "vi": {
-            1: ("Chưa đạt tiêu chuẩn", "cần cải thiện nhiều để thành công trong các môn học sau này"),
-            2: ("Gần đạt tiêu chuẩn", "có thể cần phát triển thêm để thành công trong các môn học sau này"),
-            3: ("Đạt tiêu chuẩn", "cho thấy tiến bộ hướng tới sự thông thạo"),
-            4: ("Vượt tiêu chuẩn", "cho thấy tiến bộ vượt trội hướng tới sự thông thạo"),
-        },
-        "zh-Hant": {
-            1: ("未達標準", "需要大幅進步才能在未來課程中取得成功"),
-            2: ("接近標準", "可能需要進一步發展才能在未來課程中取得成功"),
-            3: ("達到標準", "顯示朝向精熟的進展"),
-            4: ("超越標準", "顯示朝向精熟的進階進展"),
-        },
-        "fil": {
-            1: (
-                "Hindi Naabot ang Pamantayan",
-                "kailangan ng malaking pagpapabuti upang magtagumpay sa mga susunod na aralin",
-            ),
-            2: (
-                "Halos Naabot ang Pamantayan",
-                "maaaring kailangan pa ng pag-unlad upang magtagumpay sa mga susunod na aralin",
-            ),
-            3: ("Naabot ang Pamantayan", "nagpapakita ng pag-unlad tungo sa kahusayan"),
-            4: ("Nalampasan ang Pamantayan", "nagpapakita ng mataas na pag-unlad tungo sa kahusayan"),
-        },
-    }
-)
-TITLES = {
-    "en": "Test results of {name}",
-    "es": "Resultados de las pruebas de {name}",
-    "vi": "Kết quả kiểm tra của {name}",
-    "zh-Hant": "{name} 的測驗成績",
-    "fil": "Mga resulta ng pagsusulit ni {name}",
-}
+TITLE = "Test results of {name}"
 
 
 def age_on(birth: date, day: date) -> int:
@@ -151,7 +109,8 @@ def _job(inp: FamilyInput, student: Student, available: set[str], test_names: di
     if not email:
         return None
     language, note = choose_language(preferred, available)
-    levels = LEVELS.get(language, LEVELS["en"])
+    _ = inp.translator(language)
+    levels = {n: (_(name), _(meaning)) for n, (name, meaning) in LEVELS.items()}
     fmt = inp.date_formatter(language)
     site = data.sites[student.site_id]
     context = {
@@ -168,7 +127,7 @@ def _job(inp: FamilyInput, student: Student, available: set[str], test_names: di
         },
         "results": [
             {
-                "test": test_names.get(r.test_code, r.test_code),
+                "test": _(test_names.get(r.test_code, r.test_code)),
                 "scale_score": r.scale_score,
                 "level": r.achievement_level,
                 "level_name": levels[r.achievement_level][0],
@@ -194,7 +153,7 @@ def _job(inp: FamilyInput, student: Student, available: set[str], test_names: di
         recipient=recipient,
         language=language,
         filename=safe_filename(f"results_{student.student_id}_{language}") + ".docx",
-        title=TITLES.get(language, TITLES["en"]).format(name=student.first_name),
+        title=_(TITLE).format(name=student.first_name),
         context=context,
         student_id=student.student_id,
         note=note,

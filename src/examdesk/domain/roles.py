@@ -17,6 +17,7 @@ STAFF_ROLES: dict[str, str] = {
 # Groups that are not staff roles but can receive documents.
 RECIPIENT_GROUPS: dict[str, str] = {
     "guardians": "Parents and guardians",
+    "candidates": "Candidates (students)",
 }
 
 # The nine categories of the CAASPP checklist's "Additional Information".

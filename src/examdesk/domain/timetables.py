@@ -103,8 +103,39 @@ def _next_free(first: Sitting, taken: set[tuple[date, str]], calendar: WorkingCa
         day = calendar.add_working_days(day, 1)
 
 
+def _candidate_readers(inp: FamilyInput, student: Student) -> list[Recipient]:
+    """A statement of entry is addressed to the candidate; by setting (letters.copy_guardians) the
+    primary guardian gets a copy."""
+    readers = []
+    if student.student_email:
+        readers.append(
+            Recipient(
+                key=f"student:{student.student_id}",
+                name=student.full_name,
+                email=student.student_email,
+                kind="student",
+                role="student",
+                site_id=student.site_id,
+            )
+        )
+    guardian = inp.data.primary_guardian(student.student_id)
+    if inp.copy_guardians and guardian is not None:
+        readers.append(
+            Recipient(
+                key=f"guardian:{guardian.guardian_id}",
+                name=guardian.full_name,
+                email=guardian.email,
+                kind="guardian",
+                role="guardian",
+                site_id=student.site_id,
+            )
+        )
+    return readers
+
+
 def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
-    """A timetable per candidate (extra time applied, clashes flagged) with a calendar file, to the primary guardian."""
+    """A statement of entry and timetable per candidate (extra time applied, clashes flagged) with a
+    calendar file, to the candidate (and, by setting, a copy to the primary guardian)."""
     data, org = inp.data, inp.organisation
     fmt = inp.date_formatter("en")
     clashes = find_clashes(data, inp.calendar)
@@ -112,8 +143,10 @@ def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
     jobs: list[RenderJob] = []
     for student in data.students_by_site():
         sittings = sittings_for(data, student)
-        guardian = data.primary_guardian(student.student_id)
-        if not sittings or guardian is None:
+        if not sittings:
+            continue
+        readers = _candidate_readers(inp, student)
+        if not readers:
             continue
         pct = extra_time_percent(student.accommodations + student.designated_supports)
         rows = []
@@ -145,28 +178,6 @@ def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
             "has_clash": any(r["flag"] for r in rows),
             "coordinator": {"name": org.coordinator_name, "email": org.coordinator_email},
         }
-        recipient = Recipient(
-            key=f"guardian:{guardian.guardian_id}",
-            name=guardian.full_name,
-            email=guardian.email,
-            language="en",
-            kind="guardian",
-            role="guardian",
-            site_id=student.site_id,
-        )
-        student_key = f"student:{student.student_id}"
-        jobs.append(
-            inp.job(
-                student_key,
-                recipient.key,
-                output="timetable",
-                filename=safe_filename(f"timetable_{student.student_id}") + ".docx",
-                title=f"Exam timetable for {student.first_name}",
-                recipient=recipient,
-                context=context,
-                student_id=student.student_id,
-            )
-        )
         events = [
             {
                 "uid": f"{inp.school_year}-{x.session.session_id}-{student.student_id}@examdesk",
@@ -177,19 +188,33 @@ def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
             }
             for x in sittings
         ]
-        jobs.append(
-            inp.job(
-                student_key,
-                recipient.key,
-                "ics",
-                output="calendar",
-                filename=safe_filename(f"exams_{student.student_id}") + ".ics",
-                title="The exams above, for your calendar (.ics)",
-                recipient=recipient,
-                context={"events": events, "name": f"Exams: {student.first_name}"},
-                student_id=student.student_id,
+        for recipient in readers:
+            student_key = f"student:{student.student_id}"
+            jobs.append(
+                inp.job(
+                    student_key,
+                    recipient.key,
+                    output="timetable",
+                    filename=safe_filename(f"timetable_{student.student_id}") + ".docx",
+                    title=f"Exam timetable for {student.first_name}",
+                    recipient=recipient,
+                    context=context,
+                    student_id=student.student_id,
+                )
             )
-        )
+            jobs.append(
+                inp.job(
+                    student_key,
+                    recipient.key,
+                    "ics",
+                    output="calendar",
+                    filename=safe_filename(f"exams_{student.student_id}") + ".ics",
+                    title="The exams above, for your calendar (.ics)",
+                    recipient=recipient,
+                    context={"events": events, "name": f"Exams: {student.first_name}"},
+                    student_id=student.student_id,
+                )
+            )
     note = f"{len(jobs) // 2} candidate timetable(s) with calendar invitations, {len(clashes)} clash(es) flagged"
     return FamilyOutput(jobs, [f"{inp.task.id}: {note}"])
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
+from ..adapters.catalogues import Catalogues
 from ..adapters.docx import TemplateLibrary
 from ..adapters.emails import EmailTemplates
 from ..adapters.files import make_private_dir
@@ -35,6 +36,7 @@ class App:
     checklist: Checklist
     ledger: LedgerDatabase
     templates: TemplateLibrary
+    catalogues: Catalogues
     forms: FormLibrary
     emails: EmailTemplates
     make_transport: Callable[[Path], Transport]  # outbox folder -> the configured transport

@@ -127,6 +127,8 @@ def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:
                 calendar=app.calendar,
                 state=app.settings.forms.state,
                 irregularity_report_school_days=app.settings.forms.irregularity_report_school_days,
+                translate=app.catalogues.translate,
+                copy_guardians=app.settings.letters.copy_guardians,
             )
         )
         sources.append((pt.task.id, out))
