@@ -77,3 +77,46 @@ def test_march_testing_days_reach_each_family_in_their_language(district, tmp_pa
                 assert not [t for t in tests if "Mat" in t or "Math" in t]
             assert students[sid]["first_name"] in docx_text(content)
     assert schedules > 250 and spanish > 20
+
+
+def test_march_emails_read_right_for_whoever_receives_them(district, tmp_path):
+    """Subjects say what the packet is in the reader's language (no names); digests are proper lists;
+    only the coordinator who runs examdesk hears about examdesk, and nobody gets a letter from themselves."""
+    run_month(district, "march", today=date(2027, 3, 1))
+    data = tmp_path / "data"
+    enrolled = [s for s in rows(data / "students.csv") if s["site_id"] in ("LIN", "RMS", "VHS")]
+    names = {s["first_name"] for s in enrolled} | {s["last_name"] for s in enrolled}
+    coordinator = next(s for s in rows(data / "staff.csv") if s["role"] == "district_coordinator")
+    subjects = {
+        "en": "Testing days for your family, with a calendar file (2026-27)",
+        "es": "Días de evaluación para su familia, con archivo de calendario (2026-27)",
+        "vi": "Lịch kiểm tra cho gia đình quý vị, kèm tệp lịch (2026-27)",
+        "zh-Hant": "給您家庭的測驗日程，附行事曆檔案（2026-27）",
+        "fil": "Mga araw ng pagsusulit para sa inyong pamilya, may calendar file (2026-27)",
+    }
+    digests = 0
+    for msg in read_outbox(load_settings(district).output_dir, "2027-03"):
+        subject, to = msg["Subject"], msg["To"].addresses[0].addr_spec
+        assert not [w for w in subject.replace(":", " ").replace("(", " ").split() if w in names], subject
+        plain = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        assert "`" not in plain and "`" not in html
+        assert "<ul></ul>" not in html
+        if to != coordinator["email"]:
+            assert "examdesk" not in plain.lower(), (to, subject)
+        files = [name for name, _ in attachments(msg)]
+        schedule = [n for n in files if n.startswith("testing-days_") and n.endswith(".docx")]
+        if schedule:
+            language = schedule[0].removesuffix(".docx").split("_")[2]
+            assert subject.endswith(subjects[language]), subject
+        if "assessment tasks" in subject:
+            digests += 1
+            items = plain.count("\n  - ")
+            assert html.count("<li>") == items > 0 and html.count("<ul>") == 1  # one bullet per task
+            signature = plain.strip().splitlines()[-2:]
+            if to == coordinator["email"]:
+                assert signature[-1] == "examdesk, for Mesa Verde Unified School District"
+                assert "examdesk mark TASK-ID done" in plain
+            else:
+                assert signature[0] == f"{coordinator['first_name']} {coordinator['last_name']}"
+    assert digests >= 5

@@ -61,3 +61,21 @@ def failing(calls: list, error: DeliveryError):
 )
 def test_final_states(error, state):
     assert outcome_state(error) == state
+
+
+def test_email_lists_hold_one_bullet_per_item_with_its_continuation_lines():
+    from examdesk.adapters.emails import text_blocks
+
+    body = "Dear A,\n\nYour tasks (2):\n\n  - First task\n      due March 1\n  - Second\n\nThanks.\n"
+    assert text_blocks(body) == [
+        {"kind": "para", "lines": ["Dear A,"]},
+        {"kind": "para", "lines": ["Your tasks (2):"]},
+        {"kind": "list", "items": [["First task", "due March 1"], ["Second"]]},
+        {"kind": "para", "lines": ["Thanks."]},
+    ]
+    assert text_blocks("Intro:\n  - one\nAfter.") == [
+        {"kind": "para", "lines": ["Intro:"]},
+        {"kind": "list", "items": [["one"]]},
+        {"kind": "para", "lines": ["After."]},
+    ]
+    assert not [b for b in text_blocks("Nothing to list.\n\n\n") if b["kind"] == "list"]

@@ -67,17 +67,30 @@ class EmailTemplates:
 
 
 def text_blocks(body: str) -> list[dict]:
-    """The plain-text body as paragraphs and bulleted lists, for the HTML layout."""
+    """The plain-text body as paragraphs and bulleted lists, for the HTML layout.
+
+    A line starting with "- " or "* " opens a list item; deeper-indented lines below it continue
+    that item (one bullet per item, not per line); any other line is paragraph text.
+    """
     blocks: list[dict] = []
-    for chunk in body.strip().split("\n\n"):
-        lines = [line.rstrip() for line in chunk.splitlines() if line.strip()]
-        items = [line.strip()[2:] if line.strip()[:2] in ("- ", "* ") else line.strip() for line in lines]
-        bulleted = [line for line in lines if line.strip()[:2] in ("- ", "* ") or line.startswith("  ")]
-        if lines and len(bulleted) == len(lines):
-            blocks.append({"kind": "list", "lines": items})
-        elif lines and len(bulleted) == len(lines) - 1 and lines[0] not in bulleted:
-            blocks.append({"kind": "para", "lines": [lines[0].strip()]})
-            blocks.append({"kind": "list", "lines": items[1:]})
-        elif lines:
-            blocks.append({"kind": "para", "lines": [line.strip() for line in lines]})
+    for number, chunk in enumerate(body.strip().split("\n\n")):
+        for line in (line.rstrip() for line in chunk.splitlines()):
+            text = line.strip()
+            if not text:
+                continue
+            last = blocks[-1] if blocks and blocks[-1]["chunk"] == number else None
+            if text[:2] in ("- ", "* "):
+                if last is None or last["kind"] != "list":
+                    last = {"kind": "list", "items": [], "chunk": number}
+                    blocks.append(last)
+                last["items"].append([text[2:]])
+            elif last is not None and last["kind"] == "list" and line.startswith("    "):
+                last["items"][-1].append(text)
+            else:
+                if last is None or last["kind"] != "para":
+                    last = {"kind": "para", "lines": [], "chunk": number}
+                    blocks.append(last)
+                last["lines"].append(text)
+    for block in blocks:
+        del block["chunk"]
     return blocks

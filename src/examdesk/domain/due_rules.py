@@ -15,6 +15,7 @@ A fixed date is the first such date on or after the start of the task's month: a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -190,8 +191,8 @@ def district_events(
     return events
 
 
-def format_due(due: Due) -> str:
+def format_due(due: Due, format_date: Callable[[date], str] = date.isoformat) -> str:
     """A due date for people: the date, or what it waits for."""
     if due.day is not None:
-        return due.day.isoformat()
+        return format_date(due.day)
     return f"when {due.waiting_for.replace('_', ' ')} is known" if due.waiting_for else "—"

@@ -131,6 +131,9 @@ class DocumentFamily:
     audience: str  # who receives it
     generate: Callable[[FamilyInput], FamilyOutput]
     outputs: tuple[Output, ...]
+    # what a packet of this family is, for its email subject (English; translated in the catalogues;
+    # {school_year} is filled in). Never a student's name.
+    subject: str = ""
 
     def __post_init__(self) -> None:
         keys = [o.key for o in self.outputs]

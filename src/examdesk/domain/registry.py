@@ -65,6 +65,7 @@ FAMILIES = Registry(
         title="Parent notification of testing",
         audience="each student's primary guardian, in the family's language",
         generate=letters.parent_notifications,
+        subject="State testing notice for your family ({school_year})",
         outputs=(Output("parent_notification"),),
     ),
     DocumentFamily(
@@ -73,6 +74,7 @@ FAMILIES = Registry(
         audience="each student with results: the primary guardian, or from letters.adult_age the student's "
         "own email (held, and listed for the district coordinator, when there is none)",
         generate=results.result_letters,
+        subject="State test results for your family ({school_year})",
         outputs=(
             Output("result_letter"),
             Output("held_results", format="xlsx", name="held"),
@@ -83,6 +85,7 @@ FAMILIES = Registry(
         title="Test security agreement (Appendix B)",
         audience="everyone in the task's recipient roles; a per-site list to each site coordinator",
         generate=security.security_agreements,
+        subject="Test security agreement to read, sign and return ({school_year})",
         outputs=(
             Output("security_agreement", name="agreement"),
             Output("security_agreement", format="pdf", comes_back=True, name="form"),
@@ -101,6 +104,7 @@ FAMILIES = Registry(
         title="Chain-of-custody sheet",
         audience="the site coordinator of each session held in the month",
         generate=custody.chain_of_custody_sheets,
+        subject="Chain-of-custody sheets for your testing sessions",
         outputs=(Output("chain_of_custody", comes_back=True),),
     ),
     DocumentFamily(
@@ -119,6 +123,7 @@ FAMILIES = Registry(
         audience="each candidate at their own address (students.student_email); a copy to the primary guardian "
         "with letters.copy_guardians",
         generate=timetables.candidate_timetables,
+        subject="Statement of entry and exam timetable ({school_year})",
         outputs=(
             Output("candidate_timetable", name="timetable"),
             Output("calendar", format="ics", name="calendar", sample=None),
@@ -129,6 +134,7 @@ FAMILIES = Registry(
         title="Testing days with calendar file (US families)",
         audience="each student's primary guardian, in their language, or the student from letters.adult_age",
         generate=testing_schedule.testing_schedules,
+        subject="Testing days for your family, with a calendar file ({school_year})",
         outputs=(
             Output("testing_schedule"),
             Output("calendar", format="ics", name="calendar", sample=None),
@@ -160,6 +166,7 @@ FAMILIES = Registry(
         title="Post-test certification (Appendix F)",
         audience="each site coordinator, with the principal's block named",
         generate=certification.post_test_certifications,
+        subject="Post-test certification to sign and return",
         outputs=(Output("post_test_certification", format="pdf", comes_back=True),),
     ),
     DocumentFamily(
@@ -174,6 +181,7 @@ FAMILIES = Registry(
         title="Testing window notice",
         audience="each principal and site coordinator in the task's recipients, about their own site",
         generate=window_notice.testing_window_notices,
+        subject="Your site's testing window ({school_year})",
         outputs=(Output("testing_window_notice"),),
     ),
     DocumentFamily(
@@ -181,6 +189,7 @@ FAMILIES = Registry(
         title="Designation of the LEA coordinator",
         audience="the superintendent",
         generate=designation.designation_forms,
+        subject="Designation of the LEA coordinator to sign and return",
         outputs=(Output("designation_form", format="pdf", comes_back=True),),
     ),
 )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...domain.documents import Packet, Recipient, split_by_size
+from ...domain.registry import FAMILIES
 from ...domain.roles import role_title
+from ..app import App
 from .plan import MonthPlan
 
 PAGE = 1000  # documents read per short ledger read
@@ -42,7 +44,9 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         r = packet.recipient
         ctx = dict(base, recipient={"name": r.name, "email": r.email}, part={"number": part[0], "of": part[1]})
         if packet.kind == "digest":
-            ctx.update(items=packet.digest, role_title=role_title(r.role))
+            # the one who runs examdesk is told how to mark tasks, and is not sent a letter from themselves
+            operator = r.email.strip().lower() == org.coordinator_email.strip().lower()
+            ctx.update(items=packet.digest, role_title=role_title(r.role), operator=operator)
             subject, body, html = app.emails.render("digest", r.language, ctx)
         else:
             fmt = app.date_formatter(r.language)
@@ -51,6 +55,7 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
                 for d in docs
             ]
             ctx["returning"] = {"to": route.name, "email": route.email}
+            ctx["packet_subject"] = packet_subject(app, docs, r.language, plan.school_year)
             subject, body, html = app.emails.render("packet", r.language, ctx)
         if part[1] > 1:
             subject = f"{subject} ({part[0]}/{part[1]})"
@@ -78,6 +83,18 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         yield from packets_for(current)
     for packet in plan.digests:
         yield ready(packet, [])
+
+
+def packet_subject(app: App, docs: list[dict], language: str, school_year: str) -> str:
+    """What the packet is, in the reader's language, from its documents' families (no names)."""
+    subjects = []
+    for family_name in dict.fromkeys(d["family"] for d in docs):
+        family = FAMILIES.get(family_name)
+        if family is not None and family.subject:
+            subject = app.catalogues.translate(language, family.subject).format(school_year=school_year)
+            if subject not in subjects:
+                subjects.append(subject)
+    return "; ".join(subjects)
 
 
 def run_documents(plan: MonthPlan) -> Iterator[dict]:

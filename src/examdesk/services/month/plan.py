@@ -193,22 +193,30 @@ def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], mont
         if pt.task.action in (REMINDER, MANUAL):
             by_role[pt.task.owner].append(pt)
     packets = []
+    fmt = app.date_formatter("en")
+
+    def due_text(pt: PlannedTask, site_id: str | None) -> str:
+        if pt.task.is_ongoing and pt.due.day is None:
+            return "ongoing"
+        day = app.due_at_site(data, pt, month, site_id)  # a site's own window sets its dates
+        return fmt(day) if day is not None else format_due(pt.due)
+
     for role, tasks in by_role.items():
         tasks.sort(key=lambda pt: (pt.due.day or date.max, pt.task.id))
-        items = [
-            DigestItem(
-                pt.task.id,
-                pt.task.title,
-                pt.task.when,
-                "ongoing" if pt.task.is_ongoing and pt.due.day is None else format_due(pt.due),
-                pt.task.action,
-                ", ".join(role_title(r) for r in pt.task.recipients),
-            )
-            for pt in tasks
-        ]
         for person in staff_recipients(app, data, role):
+            items = [
+                DigestItem(
+                    pt.task.id,
+                    pt.task.title,
+                    pt.task.when,
+                    due_text(pt, person.site_id),
+                    pt.task.action,
+                    ", ".join(role_title(r) for r in pt.task.recipients),
+                )
+                for pt in tasks
+            ]
             keys = [doc_key(month.school_year.label, month.key, i.task_id, "digest", person.key) for i in items]
             packets.append(
-                Packet(person, "digest", digest=list(items), doc_keys=keys, doc_task_ids=[i.task_id for i in items])
+                Packet(person, "digest", digest=items, doc_keys=keys, doc_task_ids=[i.task_id for i in items])
             )
     return packets
