@@ -11,6 +11,8 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
 OUT = Path(__file__).resolve().parent / "letters"
@@ -180,6 +182,7 @@ def build_parent_notification(lang: str, w: dict) -> Path:
     table.cell(1, 0).text = "{%tr for t in tests %}"
     table.cell(2, 0).text, table.cell(2, 1).text = "{{ t.name }}", "{{ t.dates }}"
     table.cell(3, 0).text = "{%tr endfor %}"
+    _fit_columns(table, (3.8, 2.2))
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph(w["no_tests"])
     doc.add_paragraph("{%p endif %}")
@@ -201,7 +204,7 @@ def build_parent_notification(lang: str, w: dict) -> Path:
     footer.text = w["ref"]
     footer.runs[0].font.size = Pt(8)
     path = OUT / f"parent_notification.{lang}.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -310,6 +313,7 @@ def build_result_letter(lang: str, w: dict) -> Path:
     table.cell(2, 0).text, table.cell(2, 1).text = "{{ r.test }}", "{{ r.scale_score }}"
     table.cell(2, 2).text = "{{ r.level }} – {{ r.level_name }}"
     table.cell(3, 0).text = "{%tr endfor %}"
+    _fit_columns(table, (2.8, 1.0, 2.2))
     doc.add_heading(w["levels_title"], level=2)
     doc.add_paragraph("{%p for level in levels %}")
     doc.add_paragraph(w["level_line"])
@@ -322,7 +326,7 @@ def build_result_letter(lang: str, w: dict) -> Path:
     footer.text = w["ref"]
     footer.runs[0].font.size = Pt(8)
     path = OUT / f"result_letter.{lang}.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -410,7 +414,7 @@ def build_security_agreement() -> Path:
     footer.text = "{{ person.name }} · {{ person.role }} · sent {{ letter_date }}"
     footer.runs[0].font.size = Pt(8)
     path = OUT / "security_agreement.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -437,8 +441,9 @@ def build_security_summary() -> Path:
     )
     table.cell(2, 3).text = "☐"
     table.cell(3, 0).text = "{%tr endfor %}"
+    _fit_columns(table, (1.6, 1.4, 2.3, 0.7))
     path = OUT / "security_agreement_summary.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -497,6 +502,7 @@ def build_chain_of_custody() -> Path:
     ):
         table.cell(2, col).text = value
     table.cell(3, 0).text = "{%tr endfor %}"
+    _fit_columns(table, (1.2, 1.3, 1.1, 0.6, 0.7, 1.4, 0.8, 0.8, 0.9, 1.0))
     table.cell(4, 0).text = "Totals"
     table.cell(4, 1).text = "{{ totals.count }} item(s)"
     table.cell(4, 3).text = "{{ totals.quantity }}"
@@ -513,7 +519,7 @@ def build_chain_of_custody() -> Path:
         "{{ returning.email }} (a scan or photo of every page)."
     ).bold = True
     path = OUT / "chain_of_custody.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -537,6 +543,7 @@ def build_custody_reconciliation() -> Path:
     for col, value in enumerate(("{{ m.security_number }}", "{{ m.type }}", "{{ m.session }}", "{{ m.note }}")):
         table.cell(2, col).text = value
     table.cell(3, 0).text = "{%tr endfor %}"
+    _fit_columns(table, (1.3, 1.6, 1.6, 1.5))
     doc.add_heading("Returned numbers that were never issued", level=2)
     doc.add_paragraph("{%p for r in unmatched %}")
     doc.add_paragraph("{{ r.security_number }} (recorded as {{ r.disposition }})")
@@ -546,11 +553,26 @@ def build_custody_reconciliation() -> Path:
         "Contaminated, Damaged, or Missing Materials."
     )
     path = OUT / "custody_reconciliation.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
-def _table(doc, headers, loop, cells):
+def _save(doc, path: Path) -> None:
+    """Every table: its header row repeats on each page and no row is split across pages."""
+    for table in doc.tables:
+        for index, row in enumerate(table.rows):
+            props = row._tr.get_or_add_trPr()
+            if index == 0:
+                header = OxmlElement("w:tblHeader")
+                header.set(qn("w:val"), "true")
+                props.append(header)
+            cant_split = OxmlElement("w:cantSplit")
+            cant_split.set(qn("w:val"), "true")
+            props.append(cant_split)
+    doc.save(path)
+
+
+def _table(doc, headers, loop, cells, widths=None):
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     for col, title in enumerate(headers):
@@ -560,6 +582,8 @@ def _table(doc, headers, loop, cells):
     for col, value in enumerate(cells):
         table.cell(2, col).text = value
     table.cell(3, 0).text = "{%tr endfor %}"
+    if widths:
+        _fit_columns(table, widths)
     return table
 
 
@@ -588,6 +612,7 @@ def build_candidate_timetable() -> Path:
             "{{ r.seat }}",
             "{{ r.flag }}",
         ),
+        widths=(0.6, 1.5, 0.9, 0.5, 0.5, 0.5, 0.6, 0.4, 0.5),
     )
     doc.add_paragraph("{%p if has_clash %}")
     doc.add_paragraph(
@@ -600,7 +625,7 @@ def build_candidate_timetable() -> Path:
         "Arrive 10 minutes before the start; phones and smart watches must not be taken into the room."
     )
     path = OUT / "candidate_timetable.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -615,13 +640,14 @@ def build_clash_report() -> Path:
         ("Candidate", "ID", "First paper", "Clashing paper", "Proposal", "Supervision"),
         "c in clashes",
         ("{{ c.student }}", "{{ c.id }}", "{{ c.first }}", "{{ c.later }}", "{{ c.proposal }}", "{{ c.supervision }}"),
+        widths=(1.2, 0.9, 1.1, 1.1, 1.0, 0.7),
     )
     doc.add_paragraph(
         "A proposal moves the later paper to the next session free for the candidate on the same or "
         "the next working day; confirm with the awarding body before telling the candidate."
     )
     path = OUT / "clash_report.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -644,13 +670,14 @@ def build_staff_timetable() -> Path:
             "{{ r.test }}",
             "{{ r.duty }}",
         ),
+        widths=(0.9, 0.65, 0.95, 0.85, 0.6, 1.1, 0.95),
     )
     doc.add_paragraph(
         "Collect secure materials from the site coordinator before the session and return them "
         "immediately after it, signing the chain-of-custody form each time."
     )
     path = OUT / "staff_timetable.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -689,7 +716,7 @@ def build_testing_window_notice() -> Path:
         "Tell {{ coordinator.name }} ({{ coordinator.email }}) at once if a date does not work for your site."
     )
     path = OUT / "testing_window_notice.en.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 
@@ -777,7 +804,7 @@ def build_testing_schedule(lang: str, w: dict) -> Path:
     doc.add_paragraph(w["dear"])
     doc.add_paragraph(w["intro"])
     table = _table(doc, w["head"], "r in rows", ("{{ r.test }}", "{{ r.date }}", "{{ r.time }}", "{{ r.room }}"))
-    _fit_columns(table, (2.9, 1.6, 1.1, 0.9))
+    _fit_columns(table, (2.2, 1.4, 1.6, 0.8))
     doc.add_paragraph("{%p if extra_time %}")
     doc.add_paragraph(w["extra"])
     doc.add_paragraph("{%p endif %}")
@@ -787,7 +814,7 @@ def build_testing_schedule(lang: str, w: dict) -> Path:
     doc.add_paragraph("{{ coordinator.name }}")
     doc.add_paragraph("{{ coordinator.title }}, {{ district.name }}")
     path = OUT / f"testing_schedule.{lang}.docx"
-    doc.save(path)
+    _save(doc, path)
     return path
 
 

@@ -54,7 +54,7 @@ def build_app(
         calendar=working_calendar(settings, year),
         checklist=load_checklist(settings, year),
         ledger=LedgerDatabase(ledger_url or settings.ledger_url),
-        templates=TemplateLibrary(settings.templates_dir / "letters"),
+        templates=TemplateLibrary(settings.templates_dir / "letters", author=settings.organisation.name),
         catalogues=Catalogues(settings.templates_dir / "locale"),
         forms=form_library(settings),
         emails=EmailTemplates(settings.templates_dir / "email"),

@@ -45,6 +45,7 @@ def test_march_testing_days_reach_each_family_in_their_language(district, tmp_pa
     exempt = {(e["student_id"], e["test_code"]) for e in rows(data / "exemptions.csv")}
     spanish = 0
     schedules = 0
+    languages_seen: set[str] = set()
     for msg in read_outbox(load_settings(district).output_dir, "2027-03"):
         to = msg["To"].addresses[0].addr_spec
         if to not in guardians:
@@ -76,7 +77,31 @@ def test_march_testing_days_reach_each_family_in_their_language(district, tmp_pa
             if (sid, "SB-MATH") in exempt:
                 assert not [t for t in tests if "Mat" in t or "Math" in t]
             assert students[sid]["first_name"] in docx_text(content)
+            # the document says its language (so viewers pick the right glyphs) and who made it, when
+            language = name.removesuffix(".docx").split("_")[2]
+            assert doc_language(doc) == WORD_LANGUAGE[language]
+            assert doc.core_properties.author == "Mesa Verde Unified School District"
+            assert doc.core_properties.created.year >= 2026  # the run's time, not the template's
+            languages_seen.add(language)
     assert schedules > 250 and spanish > 20
+    assert languages_seen == set(WORD_LANGUAGE)
+
+
+WORD_LANGUAGE = {  # (Latin, East Asian) text language each document must carry
+    "en": ("en-US", "en-US"),
+    "es": ("es-US", "en-US"),
+    "vi": ("vi-VN", "en-US"),
+    "fil": ("fil-PH", "en-US"),
+    "zh-Hant": ("zh-TW", "zh-TW"),  # not en-US, or Word and LibreOffice draw Japanese glyph variants
+}
+
+
+def doc_language(doc) -> tuple[str, str]:
+    lang = doc.styles.element.find(f"{{{W}}}docDefaults/{{{W}}}rPrDefault/{{{W}}}rPr/{{{W}}}lang")
+    return lang.get(f"{{{W}}}val"), lang.get(f"{{{W}}}eastAsia")
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def test_march_emails_read_right_for_whoever_receives_them(district, tmp_path):

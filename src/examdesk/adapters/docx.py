@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import TemplateError
+from .docx_properties import stamp
 from .fastdocx import TemplateCache
 
 
 class TemplateLibrary:
-    def __init__(self, letters_dir: Path):
+    """``author`` and ``created`` go into every document's properties, with its language."""
+
+    def __init__(self, letters_dir: Path, author: str = "", created: datetime | None = None):
         self.letters_dir = letters_dir
+        self.author = author
+        self.created = created or datetime.now(UTC)
         self._cache = TemplateCache()
 
     def languages(self, name: str) -> set[str]:
@@ -23,4 +29,5 @@ class TemplateLibrary:
         path = self.path(name, language)
         if not path.is_file():
             raise TemplateError(f"{path}: template not found")
-        return self._cache.get(path).render(context)
+        compiled = self._cache.get(path, lambda raw: stamp(raw, language, self.author, self.created))
+        return compiled.render(context)

@@ -90,11 +90,13 @@ def _render_error(template_name: str, part: _Part, exc: Exception) -> TemplateEr
 class CompiledTemplate:
     """One .docx template, prepared once, rendered many times."""
 
-    def __init__(self, path: Path, env: jinja2.Environment | None = None, name: str | None = None):
+    def __init__(
+        self, path: Path, env: jinja2.Environment | None = None, name: str | None = None, raw: bytes | None = None
+    ):
         self.path = path
         self.name = name or path.name
         self.env = env or make_environment()
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
         tpl = DocxTemplate(io.BytesIO(raw))
         tpl.init_docx()
         body = tpl.get_xml()
@@ -200,10 +202,12 @@ class TemplateCache:
         self._env = env_factory()
         self._compiled: dict[Path, CompiledTemplate] = {}
 
-    def get(self, path: Path) -> CompiledTemplate:
+    def get(self, path: Path, prepare: Callable[[bytes], bytes] | None = None) -> CompiledTemplate:
+        """The compiled template; ``prepare`` changes the file's bytes first (once, like the compiling)."""
         compiled = self._compiled.get(path)
         if compiled is None:
-            compiled = CompiledTemplate(path, self._env)
+            raw = path.read_bytes()
+            compiled = CompiledTemplate(path, self._env, raw=prepare(raw) if prepare else raw)
             if not compiled.fast:
                 log.warning(
                     "%s uses %s: rendered with docxtpl (slower)", path.name, ", ".join(compiled.fallback_reasons)

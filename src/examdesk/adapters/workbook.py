@@ -49,6 +49,7 @@ def _sheet(
     """A streamed sheet (write-only workbook): memory stays flat however many rows there are."""
     ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
+    print_setup(ws, title)
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
     bold = Font(bold=True)
@@ -65,6 +66,18 @@ def _sheet(
         ws.append(values)
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
+
+
+def print_setup(ws, title: str) -> None:
+    """Printed as a person would: landscape, one page wide, the header row on every page, the
+    sheet's title at the top and page numbers at the bottom."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddFooter.right.text = "Page &P of &N"
 
 
 def _fill_for(status: str) -> str | None:
@@ -146,7 +159,7 @@ def write_tracker(
         "Attachments",
         "State",
         "Attempts",
-        "Sent at",
+        "Sent at (UTC)",
         "Message-ID",
         "Error",
     ]
@@ -171,7 +184,7 @@ def write_tracker(
             for r in delivery_rows
         ),
         "State",
-        {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at": 22, "Message-ID": 40, "Error": 40},
+        {"Recipient": 28, "Email": 34, "Subject": 50, "Sent at (UTC)": 20, "Message-ID": 40, "Error": 40},
     )
     for spec in more:
         _sheet(wb, spec.title, spec.header, spec.rows, spec.status_column, spec.widths)
@@ -189,6 +202,7 @@ def table_workbook(context: dict) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = context.get("sheet") or "Sheet1"
+    print_setup(ws, context["title"])
     ws.append(list(context["columns"]))
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -56,7 +56,7 @@ def _jobs(inp: FamilyInput, students) -> Iterator[RenderJob]:
                 {
                     "test": _(x.session.test_name),
                     "date": fmt(x.start.date()),
-                    "time": f"{_('Morning' if x.start.hour < 12 else 'Afternoon')} {x.start:%H:%M}–{x.end:%H:%M}",
+                    "time": f"{_('Morning' if x.start.hour < 12 else 'Afternoon')} {x.start:%H:%M} – {x.end:%H:%M}",
                     "room": x.session.room,
                 }
                 for x in sittings

@@ -35,7 +35,7 @@ def delivery_rows(app: App) -> Iterator[dict]:
                 "attachments": len(m["attachments"] or []),
                 "state": m["state"],
                 "attempts": m["attempts"],
-                "sent_at": m["sent_at"].isoformat(timespec="seconds") if m["sent_at"] else "",
+                "sent_at": m["sent_at"].replace(tzinfo=None, microsecond=0) if m["sent_at"] else None,
                 "message_id": m["message_id"],
                 "error": m["error"] or "",
             }
