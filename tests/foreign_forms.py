@@ -28,7 +28,8 @@ def _rect(x: float, y: float, w: float, h: float) -> ArrayObject:
     return ArrayObject([FloatObject(x), FloatObject(y), FloatObject(x + w), FloatObject(y + h)])
 
 
-def build_foreign_form(on_state: str = "On") -> bytes:
+def build_foreign_form(on_state: str = "On", empty_on: bool = False) -> bytes:
+    """``empty_on``: the checkbox's on-state appearance draws nothing, as some tools leave it."""
     writer = PdfWriter()
     page = writer.add_blank_page(612, 792)
     page_ref = page.indirect_reference
@@ -108,7 +109,7 @@ def build_foreign_form(on_state: str = "On") -> bytes:
                 {
                     _n("/N"): DictionaryObject(
                         {
-                            _n(f"/{on_state}"): appearance(b"0 g 2 2 8 8 re f"),
+                            _n(f"/{on_state}"): appearance(b"" if empty_on else b"0 g 2 2 8 8 re f"),
                             _n("/Off"): appearance(b""),
                         }
                     )

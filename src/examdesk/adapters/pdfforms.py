@@ -22,6 +22,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -31,6 +32,7 @@ from pypdf.generic import (
 from pypdf.generic._appearance_stream import TextStreamAppearance
 
 from ..errors import TemplateError
+from .pdf_buttons import draw_empty_on_states, flatten_buttons
 
 RADIO_FLAG = 1 << 15
 PUSHBUTTON_FLAG = 1 << 16
@@ -208,7 +210,7 @@ def read_values(data: bytes, form_name: str) -> dict[str, str]:
 
 def drawable(text: str) -> str:
     """Text a standard (WinAnsi) form font can draw: other letters lose their accents ("Nguyễn" ->
-    "Nguyen"), anything else becomes "?". Viewers that redraw fields (NeedAppearances) show the real value."""
+    "Nguyen"), anything else becomes "?". The field's value keeps the real text."""
     out = []
     for char in text:
         try:
@@ -252,7 +254,11 @@ class CompiledForm:
         _collect_fields(reader.pages, form_name)  # refuse a form without fields before anything else
         writer = PdfWriter(clone_from=reader)
         self._give_text_fields_appearances(writer)
-        writer.set_need_appearances_writer(True)  # viewers with wider fonts may redraw from the values
+        draw_empty_on_states(writer)  # also adds /ZaDb, without which poppler draws no tick at all
+        # Every widget now has its appearance: viewers show those rather than redrawing from the
+        # values (poppler redrew checkboxes as empty squares and dropped letters its font lacks).
+        acro_form = cast(DictionaryObject, writer.root_object["/AcroForm"].get_object())
+        acro_form[NameObject("/NeedAppearances")] = BooleanObject(False)
         buffer = io.BytesIO()
         writer.write(buffer)
         self._base = buffer.getvalue()
@@ -479,13 +485,12 @@ def flatten(data: bytes, form_name: str) -> bytes:
         for name, entry in entries.items():
             if entry.info.hidden or not any(w.page is page for w in entry.widgets):
                 continue
-            kind = entry.info.kind
-            if kind in ("checkbox", "radio"):
-                values[name] = f"/{entry.info.value}" if entry.info.value else "/Off"
-            elif kind in ("text", "choice"):
+            if entry.info.kind in ("text", "choice"):
                 values[name] = entry.info.value
         if values:
             writer.update_page_form_field_values(page, values, auto_regenerate=False, flatten=True)
+    draw_empty_on_states(writer)
+    flatten_buttons(writer)  # each checkbox and radio widget by its own state
     writer.remove_annotations(subtypes="/Widget")
     del writer.root_object["/AcroForm"]
     out = io.BytesIO()

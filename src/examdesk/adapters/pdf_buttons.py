@@ -1,0 +1,167 @@
+"""Checkboxes and radio buttons that every viewer shows the same way.
+
+Forms made by many tools rely on the viewer to draw ticks (NeedAppearances) with the ZapfDingbats
+font, yet leave ``/ZaDb`` out of the form's resources: poppler then draws no tick at all. Some
+leave a button's "on" appearance empty. And pypdf's flattening draws a radio group's widgets from
+the group's value rather than each widget's own state. Here: the font resource is added, an empty
+"on" appearance gets a tick (or dot) drawn as paths, and flattening draws each button widget's own
+appearance stream into the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
+
+ZADB = NameObject("/ZaDb")
+RADIO_FLAG = 1 << 15
+
+
+def _n(name: str) -> NameObject:
+    return NameObject(name)
+
+
+def zapf_dingbats(writer: PdfWriter) -> IndirectObject:
+    """The form's /ZaDb font (ZapfDingbats, one of the 14 standard fonts), added when missing."""
+    acro_form: Any = writer.root_object["/AcroForm"].get_object()
+    resources: Any = acro_form.setdefault(_n("/DR"), DictionaryObject()).get_object()
+    fonts: Any = resources.setdefault(_n("/Font"), DictionaryObject()).get_object()
+    if ZADB in fonts:
+        return fonts.raw_get(ZADB)
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                _n("/Type"): _n("/Font"),
+                _n("/Subtype"): _n("/Type1"),
+                _n("/BaseFont"): _n("/ZapfDingbats"),
+                _n("/Name"): ZADB,
+            }
+        )
+    )
+    fonts[ZADB] = font
+    return font
+
+
+def _inherited(annotation: Any, key: str) -> Any:
+    """A field attribute from the widget or the nearest parent field that has it."""
+    node = annotation
+    while node is not None:
+        if key in node:
+            return node[key]
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+    return None
+
+
+def _is_button(annotation: Any) -> bool:
+    return _inherited(annotation, "/FT") == "/Btn"
+
+
+def _is_radio(annotation: Any) -> bool:
+    flags = _inherited(annotation, "/Ff")
+    return flags is not None and bool(int(flags) & RADIO_FLAG)
+
+
+def button_widgets(page: PageObject) -> Iterator[Any]:
+    annots: Any = page.get("/Annots", ArrayObject())
+    for ref in annots:
+        annotation = ref.get_object()
+        if annotation.get("/Subtype") == "/Widget" and _is_button(annotation):
+            yield annotation
+
+
+def draw_empty_on_states(writer: PdfWriter) -> int:
+    """Give every button "on" appearance that draws nothing a tick (checkbox) or a dot (radio).
+    The form also gets its /ZaDb resource, for viewers that redraw buttons from /MK."""
+    zapf_dingbats(writer)
+    drawn = 0
+    for page in writer.pages:
+        for annotation in button_widgets(page):
+            normal = annotation.get("/AP", DictionaryObject()).get("/N")
+            if not isinstance(normal, DictionaryObject):
+                continue
+            for state in list(normal.keys()):
+                if state == "/Off":
+                    continue
+                stream = normal[state].get_object()
+                if isinstance(stream, StreamObject) and stream.get_data().strip():
+                    continue
+                normal[NameObject(state)] = writer._add_object(_mark(annotation, _is_radio(annotation)))
+                drawn += 1
+    return drawn
+
+
+def _mark(annotation: Any, radio: bool) -> DecodedStreamObject:
+    """A tick (checkbox) or a dot (radio) drawn as vector paths: no font needed, so every viewer
+    draws it (a viewer without a ZapfDingbats font would draw nothing)."""
+    x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    side = min(width, height)
+    cx, cy = width / 2, height / 2
+    if radio:
+        r, k = side * 0.28, side * 0.28 * 0.5523  # a circle from four Bézier curves
+        path = (
+            f"{cx + r:.2f} {cy:.2f} m "
+            f"{cx + r:.2f} {cy + k:.2f} {cx + k:.2f} {cy + r:.2f} {cx:.2f} {cy + r:.2f} c "
+            f"{cx - k:.2f} {cy + r:.2f} {cx - r:.2f} {cy + k:.2f} {cx - r:.2f} {cy:.2f} c "
+            f"{cx - r:.2f} {cy - k:.2f} {cx - k:.2f} {cy - r:.2f} {cx:.2f} {cy - r:.2f} c "
+            f"{cx + k:.2f} {cy - r:.2f} {cx + r:.2f} {cy - k:.2f} {cx + r:.2f} {cy:.2f} c f"
+        )
+    else:
+        s = side * 0.35
+        path = (
+            f"{side * 0.12:.2f} w 1 J 1 j {cx - s:.2f} {cy:.2f} m {cx - s * 0.3:.2f} {cy - s * 0.7:.2f} l "
+            f"{cx + s:.2f} {cy + s * 0.8:.2f} l S"
+        )
+    stream = DecodedStreamObject()
+    stream.set_data(f"q 0 g 0 G {path} Q".encode())
+    stream.update(
+        {
+            _n("/Type"): _n("/XObject"),
+            _n("/Subtype"): _n("/Form"),
+            _n("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]),
+        }
+    )
+    return stream
+
+
+def flatten_buttons(writer: PdfWriter) -> None:
+    """Draw each checkbox and radio widget's own current appearance (its /AS state) into its page."""
+    for page in writer.pages:
+        commands = []
+        xobjects = DictionaryObject()
+        for number, annotation in enumerate(button_widgets(page)):
+            state = annotation.get("/AS", _n("/Off"))
+            normal = annotation.get("/AP", DictionaryObject()).get("/N")
+            if not isinstance(normal, DictionaryObject) or state not in normal:
+                continue
+            stream = normal.raw_get(state)
+            if not isinstance(stream, IndirectObject):
+                stream = writer._add_object(stream)
+            target: Any = stream.get_object()
+            bbox = target.get("/BBox", ArrayObject([0, 0, 0, 0]))
+            x1, y1 = (float(v) for v in annotation["/Rect"][:2])
+            name = f"/ExdButton{number}"
+            xobjects[_n(name)] = stream
+            commands.append(f"q 1 0 0 1 {x1 - float(bbox[0]):.3f} {y1 - float(bbox[1]):.3f} cm {name} Do Q")
+        if not commands:
+            continue
+        resources: Any = page.setdefault(_n("/Resources"), DictionaryObject()).get_object()
+        existing: Any = resources.setdefault(_n("/XObject"), DictionaryObject()).get_object()
+        existing.update(xobjects)
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        content = ContentStream(None, writer)
+        content.set_data(data + b"\n" + "\n".join(commands).encode())
+        page.replace_contents(content)

@@ -1,0 +1,101 @@
+"""Filled and flattened forms as viewers draw them: poppler (pdftoppm) and MuPDF (mutool) render
+the page and the pixels inside each button are counted; pypdf checks the structure."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from foreign_forms import build_foreign_form
+from pypdf import PdfReader
+
+from examdesk.adapters.pdfforms import CompiledForm, flatten
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+RENDERERS = [
+    pytest.param("pdftoppm", marks=pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils")),
+    pytest.param("mutool", marks=pytest.mark.skipif(not shutil.which("mutool"), reason="needs mupdf-tools")),
+]
+
+
+def render(pdf: bytes, renderer: str, tmp_path: Path) -> tuple[int, int, bytes]:
+    """Page 1 as 8-bit grey pixels at 72 dpi (one pixel per point): (width, height, pixels)."""
+    tmp_path.mkdir(exist_ok=True)
+    source = tmp_path / "page.pdf"
+    source.write_bytes(pdf)
+    if renderer == "pdftoppm":
+        subprocess.run(
+            ["pdftoppm", "-r", "72", "-gray", "-f", "1", "-l", "1", str(source), str(tmp_path / "p")], check=True
+        )
+        image = next(tmp_path.glob("p*.pgm")).read_bytes()
+    else:
+        subprocess.run(
+            ["mutool", "draw", "-q", "-r", "72", "-c", "gray", "-o", str(tmp_path / "p.pgm"), str(source), "1"],
+            check=True,
+        )
+        image = (tmp_path / "p.pgm").read_bytes()
+    magic, width, height, _maximum, pixels = image.split(maxsplit=4)
+    assert magic == b"P5"
+    return int(width), int(height), pixels
+
+
+def ink(page: tuple[int, int, bytes], rect: list[float]) -> int:
+    """Dark pixels inside a widget's rectangle (its border, drawn in grey, is left out)."""
+    width, height, pixels = page
+    x1, y1, x2, y2 = (round(float(v)) for v in rect)
+    return sum(
+        1 for y in range(height - y2 + 2, height - y1 - 2) for x in range(x1 + 2, x2 - 2) if pixels[y * width + x] < 100
+    )
+
+
+def widget_rects(pdf: bytes) -> dict[str, list[float]]:
+    """Every button widget's rectangle by '<field>' or '<field>=<on-state>' (radio kids)."""
+    rects = {}
+    for annot in PdfReader(io.BytesIO(pdf)).pages[0].get("/Annots", []):
+        widget = annot.get_object()
+        field = widget if "/T" in widget else widget["/Parent"].get_object()
+        states = [s for s in widget.get("/AP", {}).get("/N", {}) if s != "/Off"]
+        name = str(field["/T"])
+        rects[f"{name}={states[0][1:]}" if "/T" not in widget else name] = list(widget["/Rect"])
+    return rects
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_a_ticked_checkbox_and_a_chosen_radio_button_show_in_the_viewer(renderer, tmp_path):
+    agreement = CompiledForm((FORMS / "security_agreement.pdf").read_bytes(), "security_agreement.pdf")
+    filled = agreement.fill({"role_ta": True})
+    acro_form = PdfReader(io.BytesIO(filled)).trailer["/Root"]["/AcroForm"]
+    assert "/ZaDb" in acro_form["/DR"]["/Font"] and acro_form["/NeedAppearances"].value is False
+    page, rects = render(filled, renderer, tmp_path), widget_rects(filled)
+    assert ink(page, rects["role_ta"]) > 10 and ink(page, rects["role_tc"]) == 0
+
+    certification = CompiledForm((FORMS / "post_test_certification.pdf").read_bytes(), "post_test_certification.pdf")
+    filled = certification.fill({"irregularity_forms": "no"})
+    page, rects = render(filled, renderer, tmp_path / "radio"), widget_rects(filled)
+    assert ink(page, rects["irregularity_forms=no"]) > 2 and ink(page, rects["irregularity_forms=yes"]) == 0
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_a_flattened_radio_group_draws_each_button_by_its_own_state(renderer, tmp_path):
+    certification = CompiledForm((FORMS / "post_test_certification.pdf").read_bytes(), "post_test_certification.pdf")
+    filled = certification.fill({"irregularity_forms": "no", "materials_forms": "yes", "agreed": True})
+    rects = widget_rects(filled)
+    flat = flatten(filled, "post_test_certification.pdf")
+    assert not PdfReader(io.BytesIO(flat)).pages[0].get("/Annots")
+    page = render(flat, renderer, tmp_path)
+    assert ink(page, rects["irregularity_forms=no"]) > 2 and ink(page, rects["irregularity_forms=yes"]) == 0
+    assert ink(page, rects["materials_forms=yes"]) > 2 and ink(page, rects["materials_forms=no"]) == 0
+    assert ink(page, rects["agreed"]) > 10
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_a_checkbox_whose_on_appearance_is_empty_gets_a_tick_drawn(renderer, tmp_path):
+    form = CompiledForm(build_foreign_form(empty_on=True), "foreign.pdf")
+    filled = form.fill({"consent": True})
+    page, rects = render(filled, renderer, tmp_path), widget_rects(filled)
+    assert ink(page, rects["consent"]) > 5
+    flat = render(flatten(filled, "foreign.pdf"), renderer, tmp_path / "flat")
+    assert ink(flat, rects["consent"]) > 5
