@@ -45,10 +45,14 @@ class FormPage:
             self.paragraph(f"{self.title} (continued)", size=9)
 
     def heading(self, text: str, size: float = 11) -> None:
-        self._room(size + 10)
+        """A heading, wrapped so that it stays inside the margins."""
+        lines = simpleSplit(text, "Helvetica-Bold", size, WIDTH)
+        self._room(len(lines) * (size + 3) + 7)
         self.canvas.setFont("Helvetica-Bold", size)
-        self.canvas.drawString(MARGIN, self.y - size, text)
-        self.y -= size + 8
+        for line in lines:
+            self.canvas.drawString(MARGIN, self.y - size, line)
+            self.y -= size + 3
+        self.y -= 5
 
     def paragraph(self, text: str, size: float = 9.5, indent: float = 0) -> None:
         lines = simpleSplit(text, "Helvetica", size, WIDTH - indent)

@@ -4,6 +4,7 @@ the page and the pixels inside each button are counted; pypdf checks the structu
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -99,3 +100,13 @@ def test_a_checkbox_whose_on_appearance_is_empty_gets_a_tick_drawn(renderer, tmp
     assert ink(page, rects["consent"]) > 5
     flat = render(flatten(filled, "foreign.pdf"), renderer, tmp_path / "flat")
     assert ink(flat, rects["consent"]) > 5
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+@pytest.mark.parametrize("form", sorted(p.name for p in FORMS.glob("*.pdf")))
+def test_every_shipped_forms_text_stays_inside_its_margins(form, tmp_path):
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(FORMS / form), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    right_edges = [float(x) for x in re.findall(r'xMax="([0-9.]+)"', words)]
+    assert right_edges and max(right_edges) <= 612 - 48 + 0.5  # letter width less the form's margin
