@@ -110,3 +110,29 @@ def test_every_shipped_forms_text_stays_inside_its_margins(form, tmp_path):
     ).stdout
     right_edges = [float(x) for x in re.findall(r'xMax="([0-9.]+)"', words)]
     assert right_edges and max(right_edges) <= 612 - 48 + 0.5  # letter width less the form's margin
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_a_value_longer_than_its_box_is_drawn_smaller_not_cut(tmp_path):
+    form = CompiledForm((FORMS / "security_agreement.pdf").read_bytes(), "security_agreement.pdf")
+    long = "Marcus O'Neill <assessment.coordinator.office@mesaverde-unified.example.org>"
+
+    def drawn(value: str) -> tuple[float, str]:
+        filled = form.fill({"return_to": value})
+        widget = next(
+            a.get_object()
+            for a in PdfReader(io.BytesIO(filled)).pages[0]["/Annots"]
+            if a.get_object().get("/T") == "return_to"
+        )
+        size = float(re.search(rb"([0-9.]+) Tf", widget["/AP"]["/N"].get_object().get_data()).group(1))
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        (tmp_path / "f.pdf").write_bytes(filled)
+        crop = ["-x", str(int(x1)), "-y", str(int(792 - y2)), "-W", str(int(x2 - x1)), "-H", str(int(y2 - y1))]
+        text = subprocess.run(
+            ["pdftotext", "-r", "72", *crop, str(tmp_path / "f.pdf"), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        return size, " ".join(text.split())
+
+    size, text = drawn(long)
+    assert size < 9 and text == long  # all of it, inside the box
+    assert drawn("Marcus O'Neill <a@b.org>")[0] == 9  # a value that fits keeps the form's size

@@ -13,12 +13,14 @@ Flattening, merging and password protection go through pypdf's writer as usual.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
@@ -222,6 +224,22 @@ def drawable(text: str) -> str:
     return "".join(out)
 
 
+_FONT_SIZE = re.compile(r"\s+[0-9.]+\s+Tf")
+_HELVETICA = CORE_FONT_METRICS["Helvetica"].character_widths
+
+
+def too_wide(text: str, annotation: Any, acro_form: Any) -> bool:
+    """Whether a one-line value drawn at its field's font size (Helvetica metrics) overflows the box."""
+    flags = int(_inherited(annotation, "/Ff", 0))
+    da = str(_inherited(annotation, "/DA") or acro_form.get("/DA", ""))
+    size = re.search(r"([0-9.]+)\s+Tf", da)
+    if flags & MULTILINE_FLAG or size is None or float(size.group(1)) == 0:
+        return False
+    x1, _, x2, _ = (float(v) for v in annotation["/Rect"])
+    width = sum(_HELVETICA.get(c, _HELVETICA["default"]) for c in text) * float(size.group(1)) / 1000
+    return width > abs(x2 - x1) - 4  # pypdf keeps 2 points each side
+
+
 def _is_on(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() not in ("", "0", "n", "no", "false", "off")
@@ -376,6 +394,12 @@ class CompiledForm:
                 shown = drawable(text)
                 if shown != text:  # draw what the form's font can show; /V keeps the real text
                     entry.dictionary[NameObject("/V")] = TextStringObject(shown)
+                own_da = widget.annotation.get("/DA")
+                shrink = too_wide(shown, widget.annotation, self._acro_form)
+                if shrink:  # a value wider than its box is drawn smaller (pypdf fits font size 0), not cut
+                    acro_form: Any = self._acro_form
+                    da = str(_inherited(widget.annotation, "/DA") or acro_form.get("/DA", ""))
+                    widget.annotation[NameObject("/DA")] = TextStringObject(_FONT_SIZE.sub(" 0 Tf", da, count=1))
                 stream = self._appearance.from_text_annotation(
                     self._writer,
                     cast(PageObject, widget.page),
@@ -384,6 +408,11 @@ class CompiledForm:
                     entry.dictionary,
                     widget.annotation,
                 )
+                if shrink:  # the widget itself stays as the form made it
+                    if own_da is None:
+                        del widget.annotation["/DA"]
+                    else:
+                        widget.annotation[NameObject("/DA")] = own_da
                 entry.dictionary[NameObject("/V")] = TextStringObject(text)
                 if len(self._appearances) >= APPEARANCE_CACHE_LIMIT:
                     self._appearances.clear()
