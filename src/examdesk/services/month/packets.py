@@ -40,7 +40,10 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
     limit = int(app.settings.mail.max_message_mb * 1_000_000)
     route = app.return_route
 
-    def ready(packet: Packet, docs: list[dict], part: tuple[int, int] = (1, 1)) -> ReadyPacket:
+    def ready(
+        packet: Packet, docs: list[dict], part: tuple[int, int] = (1, 1), whole: list[dict] | None = None
+    ) -> ReadyPacket:
+        """``whole``: every document of the recipient's packet when this is one part of it."""
         r = packet.recipient
         ctx = dict(base, recipient={"name": r.name, "email": r.email}, part={"number": part[0], "of": part[1]})
         if packet.kind == "digest":
@@ -55,7 +58,8 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
                 for d in docs
             ]
             ctx["returning"] = {"to": route.name, "email": route.email}
-            ctx["packet_subject"] = packet_subject(app, docs, r.language, plan.school_year)
+            # every part of a split packet has the same subject, numbered
+            ctx["packet_subject"] = packet_subject(app, whole or docs, r.language, plan.school_year)
             subject, body, html = app.emails.render("packet", r.language, ctx)
         if part[1] > 1:
             subject = f"{subject} ({part[0]}/{part[1]})"
@@ -68,7 +72,7 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         parts = split_by_size(sizes, limit)
         for number, indexes in enumerate(parts, start=1):
             chosen = [docs[i] for i in indexes]
-            yield ready(_documents_packet(chosen), chosen, (number, len(parts)))
+            yield ready(_documents_packet(chosen), chosen, (number, len(parts)), docs)
 
     current: list[dict] = []
     for row in run_documents(plan):
