@@ -1,6 +1,8 @@
 """The ledger (SQLite and PostgreSQL) through its unit of work: documents come back recipient by
 recipient, page by page, none lost or repeated; a claim is exclusive; nothing is kept without commit."""
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from examdesk.adapters.ledger import LedgerDatabase
@@ -61,6 +63,33 @@ def test_leaving_a_unit_of_work_without_commit_keeps_nothing(tmp_path, ledger_ur
         uow.commit()
     with ledger.unit_of_work() as uow:
         assert uow.tasks.of_year("2026-27")["t1"]["status"] == "done"
+
+
+def test_two_connections_recording_a_task_status_at_once_both_succeed(tmp_path, ledger_url):
+    """Two processes finishing the same month both record its tasks. The second writes while the
+    first's insert is not yet committed: it waits, then updates that row (on PostgreSQL the old
+    update-then-insert raised a unique violation here and the run failed)."""
+    ledger = LedgerDatabase(_url(tmp_path, ledger_url))
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with ledger.unit_of_work() as b:
+                b.tasks.set("2026-27", "t1", "done", note="from b", source="run")
+                b.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    with ledger.unit_of_work() as a:
+        a.tasks.set("2026-27", "t1", "done", note="from a", source="run")  # inserted, not committed
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second one is now waiting for this row
+        a.commit()
+    thread.join(30)
+    assert not errors, errors
+    with ledger.unit_of_work() as uow:
+        assert uow.tasks.of_year("2026-27")["t1"]["note"] == "from b"
 
 
 def _record_and_claim(ledger: LedgerDatabase, key: str) -> bool:

@@ -372,18 +372,16 @@ class TaskStatuses:
         self.c = connection
 
     def set(self, school_year: str, task_id: str, status: str, *, note: str = "", source: str) -> None:
-        now = _now()
-        updated = self.c.execute(
-            update(task_status)
-            .where(task_status.c.school_year == school_year, task_status.c.task_id == task_id)
-            .values(status=status, note=note, source=source, updated_at=now)
-        ).rowcount
-        if not updated:
-            self.c.execute(
-                task_status.insert().values(
-                    school_year=school_year, task_id=task_id, status=status, note=note, source=source, updated_at=now
-                )
+        """Record a task's status: one statement (insert, or update the row that exists), so two
+        processes finishing the same month at once cannot both insert it."""
+        values = {"status": status, "note": note, "source": source, "updated_at": _now()}
+        dialect = self.c.dialect.name
+        insert = sqlite_insert(task_status) if dialect == "sqlite" else postgresql_insert(task_status)
+        self.c.execute(
+            insert.values(school_year=school_year, task_id=task_id, **values).on_conflict_do_update(
+                index_elements=["school_year", "task_id"], set_=values
             )
+        )
 
     def of_year(self, school_year: str) -> dict[str, dict]:
         q = select(task_status).where(task_status.c.school_year == school_year)
