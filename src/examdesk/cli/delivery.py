@@ -116,6 +116,9 @@ def remind(
     again) and send each site coordinator a digest of their outstanding staff; at most once per
     tracking.reminder_interval_days. Each month run does the same."""
     app = load_app(config, year, today)
+    if not app.calendar.is_working_day(app.today):
+        out.print(f"{app.today} is not a working day (weekend, public holiday or district closure): nobody is reminded")
+        return
     if dry_run:
         plan = reminders_due(app, app.today)
     else:
