@@ -219,6 +219,10 @@ def test_status_and_tracker_say_how_many_came_back_per_site_date_and_what_is_mis
     assert "messages sent" in shown.output and "documents sent" in shown.output
     assert "awaiting signed returns" in shown.output
 
+    # nobody is reminded during spring break, and the command says why
+    quiet = runner.invoke(cli, ["remind", "--config", str(district), "--today", "2027-03-30"])
+    assert quiet.exit_code == 0 and "2027-03-30 is not a working day" in " ".join(quiet.output.split())
+
     # the incomplete one is told what is missing, in the reminder as in the status
     result, _ = send_reminders(app, date(2027, 4, 6))
     assert result.states["sent"] > 0
