@@ -53,23 +53,23 @@ def zapf_dingbats(writer: PdfWriter) -> IndirectObject:
     return font
 
 
-def _inherited(annotation: Any, key: str) -> Any:
-    """A field attribute from the widget or the nearest parent field that has it."""
-    node = annotation
+def inherited(dictionary: Any, key: str, default: Any = None) -> Any:
+    """A field attribute from the widget or field itself, or the nearest parent field that has it."""
+    node = dictionary
     while node is not None:
         if key in node:
             return node[key]
         parent = node.get("/Parent")
         node = parent.get_object() if parent is not None else None
-    return None
+    return default
 
 
 def _is_button(annotation: Any) -> bool:
-    return _inherited(annotation, "/FT") == "/Btn"
+    return inherited(annotation, "/FT") == "/Btn"
 
 
 def _is_radio(annotation: Any) -> bool:
-    flags = _inherited(annotation, "/Ff")
+    flags = inherited(annotation, "/Ff")
     return flags is not None and bool(int(flags) & RADIO_FLAG)
 
 

@@ -37,7 +37,7 @@ from pypdf.generic import (
 from pypdf.generic._appearance_stream import TextStreamAppearance
 
 from ..errors import TemplateError
-from .pdf_buttons import draw_empty_on_states, flatten_buttons
+from .pdf_buttons import draw_empty_on_states, flatten_buttons, inherited
 
 RADIO_FLAG = 1 << 15
 PUSHBUTTON_FLAG = 1 << 16
@@ -88,16 +88,6 @@ def _open(data: bytes, form_name: str) -> PdfReader:
     return reader
 
 
-def _inherited(dictionary: DictionaryObject, key: str, default=None):
-    node: Any = dictionary
-    while node is not None:
-        if key in node:
-            return node[key]
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
-    return default
-
-
 def _qualified_name(dictionary: DictionaryObject) -> str:
     parts = []
     node: Any = dictionary
@@ -127,7 +117,7 @@ def _on_states(widget: DictionaryObject) -> tuple[str, ...]:
 
 def _choice_options(dictionary: DictionaryObject) -> tuple[str, ...]:
     options = []
-    for option in _inherited(dictionary, "/Opt", ArrayObject()) or ():
+    for option in inherited(dictionary, "/Opt", ArrayObject()) or ():
         option = option.get_object()
         # an option is a text, or a pair [export value, display text]
         options.append(str(option[0].get_object()) if isinstance(option, ArrayObject) else str(option))
@@ -135,8 +125,8 @@ def _choice_options(dictionary: DictionaryObject) -> tuple[str, ...]:
 
 
 def _kind(dictionary: DictionaryObject) -> str:
-    field_type = _inherited(dictionary, "/FT")
-    flags = int(_inherited(dictionary, "/Ff", 0))
+    field_type = inherited(dictionary, "/FT")
+    flags = int(inherited(dictionary, "/Ff", 0))
     if field_type == "/Tx":
         return "text"
     if field_type == "/Ch":
@@ -176,14 +166,14 @@ def _collect_fields(pages, form_name: str) -> dict[str, _Field]:
             entry = fields.get(name)
             if entry is None:
                 kind = _kind(dictionary)
-                flags = int(_inherited(dictionary, "/Ff", 0))
+                flags = int(inherited(dictionary, "/Ff", 0))
                 entry = _Field(
                     FormField(
                         name=name,
                         kind=kind,
                         page=number,
                         options=_choice_options(dictionary) if kind == "choice" else (),
-                        value=_value_text(_inherited(dictionary, "/V")),
+                        value=_value_text(inherited(dictionary, "/V")),
                         multiline=bool(flags & MULTILINE_FLAG),
                         read_only=bool(flags & READ_ONLY_FLAG),
                         hidden=bool(int(annotation.get("/F", 0)) & HIDDEN_ANNOTATION),
@@ -233,8 +223,8 @@ _HELVETICA = CORE_FONT_METRICS["Helvetica"].character_widths
 
 def too_wide(text: str, annotation: Any, acro_form: Any) -> bool:
     """Whether a one-line value drawn at its field's font size (Helvetica metrics) overflows the box."""
-    flags = int(_inherited(annotation, "/Ff", 0))
-    da = str(_inherited(annotation, "/DA") or acro_form.get("/DA", ""))
+    flags = int(inherited(annotation, "/Ff", 0))
+    da = str(inherited(annotation, "/DA") or acro_form.get("/DA", ""))
     size = re.search(r"([0-9.]+)\s+Tf", da)
     if flags & MULTILINE_FLAG or size is None or float(size.group(1)) == 0:
         return False
@@ -380,7 +370,7 @@ class CompiledForm:
         info = entry.info
         if info.kind == "choice" and text.strip() and text not in info.options:
             raise _not_an_option(where, info, text)
-        max_length = _inherited(entry.dictionary, "/MaxLen")
+        max_length = inherited(entry.dictionary, "/MaxLen")
         if max_length is not None and len(text) > int(max_length):
             raise FormError(f"{where}: field {info.name!r} holds at most {int(max_length)} characters, got {len(text)}")
         entry.dictionary[NameObject("/V")] = TextStringObject(text)
@@ -401,7 +391,7 @@ class CompiledForm:
                 shrink = too_wide(shown, widget.annotation, self._acro_form)
                 if shrink:  # a value wider than its box is drawn smaller (pypdf fits font size 0), not cut
                     acro_form: Any = self._acro_form
-                    da = str(_inherited(widget.annotation, "/DA") or acro_form.get("/DA", ""))
+                    da = str(inherited(widget.annotation, "/DA") or acro_form.get("/DA", ""))
                     widget.annotation[NameObject("/DA")] = TextStringObject(_FONT_SIZE.sub(" 0 Tf", da, count=1))
                 stream = self._appearance.from_text_annotation(
                     self._writer,

@@ -8,7 +8,7 @@ from datetime import date
 
 from ..errors import ConfigurationError
 from .calendar import CalendarError, Month, parse_month_number
-from .due_rules import Due, DueContext, DueRule, DueRuleError, NoDue, parse_due_rule
+from .due_rules import WINDOW_EVENTS, Due, DueContext, DueRule, DueRuleError, NoDue, parse_due_rule
 from .roles import CATEGORIES, RECIPIENT_GROUPS, STAFF_ROLES
 
 ONGOING = "ongoing"
@@ -79,6 +79,13 @@ class Checklist:
 class PlannedTask:
     task: Task
     due: Due
+
+    @property
+    def varies_by_site(self) -> bool:
+        """Whether the due date depends on each site's own testing window."""
+        if isinstance(self.task.due, NoDue):
+            return self.task.phase == "during"
+        return bool(set(self.task.due.events) & WINDOW_EVENTS)
 
     def status(self, done: bool, today: date) -> str:
         if done:

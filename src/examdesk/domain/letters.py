@@ -2,15 +2,47 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .documents import Recipient, RenderJob, safe_filename
 from .families import FamilyInput, FamilyOutput
 from .languages import language_name
 from .organisation import Organisation
 
-__all__ = ["Organisation", "choose_language", "parent_notifications"]
+__all__ = ["Organisation", "age_on", "choose_language", "family_reader", "is_adult", "parent_notifications"]
 from .records import DistrictData, Guardian, Student
 
 TITLE = "Notice of upcoming state testing for {name}"  # translated in templates/locale/<language>.po
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def is_adult(inp: FamilyInput, student: Student) -> bool:
+    return age_on(student.birth_date, inp.today) >= inp.adult_age
+
+
+def family_reader(inp: FamilyInput, student: Student, available: set[str]) -> tuple[Recipient, str | None] | None:
+    """Who reads a letter about ``student``, in which language (and the note when it falls back):
+    from ``adult_age`` the student at their own address, never a guardian's mailbox; before it the
+    primary guardian. ``None`` when there is nobody with an address."""
+    guardian = inp.data.primary_guardian(student.student_id)
+    if is_adult(inp, student):
+        email, name, key = student.student_email, student.full_name, f"student:{student.student_id}"
+        preferred, kind = student.home_language, "student"
+    elif guardian is not None:
+        email, name, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"
+        preferred, kind = guardian.preferred_language or student.home_language, "guardian"
+    else:
+        return None
+    if not email:
+        return None
+    language, note = choose_language(preferred, available)
+    recipient = Recipient(
+        key=key, name=name, email=email, language=language, kind=kind, role=kind, site_id=student.site_id
+    )
+    return recipient, note
 
 
 def choose_language(preferred: str | None, available: set[str], default: str = "en") -> tuple[str, str | None]:

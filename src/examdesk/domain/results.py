@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from .documents import Recipient, RenderJob, safe_filename, staff_recipient
 from .families import FamilyInput, FamilyOutput
-from .letters import choose_language
+from .letters import age_on, family_reader, is_adult
 from .organisation import Signatory
 from .records import Result, Student
 
@@ -20,10 +19,6 @@ LEVELS = {  # English wording; each language's is in its catalogue (templates/lo
     4: ("Standard Exceeded", "demonstrates advanced progress toward mastery"),
 }
 TITLE = "Test results of {name}"
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def result_letters(inp: FamilyInput) -> FamilyOutput:
@@ -49,10 +44,6 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
             yield _held_list(inp, held)
 
     return FamilyOutput(jobs(), expected=with_results, shortfall="an email address to send results to")
-
-
-def is_adult(inp: FamilyInput, student: Student) -> bool:
-    return age_on(student.birth_date, inp.today) >= inp.adult_age
 
 
 def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
@@ -96,19 +87,11 @@ def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
 def _job(inp: FamilyInput, student: Student, available: set[str], test_names: dict[str, str]) -> RenderJob | None:
     data, org, signatory = inp.data, inp.organisation, inp.signatory
     results: list[Result] = data.results_by_student.get(student.student_id) or []
-    adult = is_adult(inp, student)
-    guardian = data.primary_guardian(student.student_id)
-    if adult:
-        email, addressee, key = student.student_email, student.full_name, f"student:{student.student_id}"
-        preferred = student.home_language
-    elif guardian is not None:
-        email, addressee, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"
-        preferred = guardian.preferred_language or student.home_language
-    else:
+    reader = family_reader(inp, student, available)
+    if reader is None:
         return None
-    if not email:
-        return None
-    language, note = choose_language(preferred, available)
+    recipient, note = reader
+    language, adult, addressee = recipient.language, recipient.kind == "student", recipient.name
     _ = inp.translator(language)
     levels = {n: (_(name), _(meaning)) for n, (name, meaning) in LEVELS.items()}
     fmt = inp.date_formatter(language)
@@ -138,18 +121,9 @@ def _job(inp: FamilyInput, student: Student, available: set[str], test_names: di
         "signatory": {"name": signatory.name, "title": signatory.title},
         "coordinator": {"name": org.coordinator_name, "email": org.coordinator_email},
     }
-    recipient = Recipient(
-        key=key,
-        name=addressee,
-        email=email,
-        language=language,
-        kind="student" if adult else "guardian",
-        role="student" if adult else "guardian",
-        site_id=student.site_id,
-    )
     return inp.job(
         f"student:{student.student_id}",
-        key,
+        recipient.key,
         recipient=recipient,
         language=language,
         filename=safe_filename(f"results_{student.student_id}_{language}") + ".docx",

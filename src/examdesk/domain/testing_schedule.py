@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .documents import Recipient, RenderJob, safe_filename
+from .documents import RenderJob, safe_filename
 from .families import FamilyInput, FamilyOutput
-from .letters import choose_language
-from .results import age_on
-from .timetables import extra_time_percent, sittings_for
+from .letters import family_reader
+from .records import Student
+from .timetables import Sitting, extra_time_percent, sittings_for
 
 TITLE = "Testing days for {name}"  # translated in templates/locale/<language>.po
 CALENDAR_TITLE = "{name}'s testing days, for your calendar (.ics)"
@@ -18,38 +18,27 @@ CALENDAR_TITLE = "{name}'s testing days, for your calendar (.ics)"
 def testing_schedules(inp: FamilyInput) -> FamilyOutput:
     """A schedule and a calendar file per student with test sessions, to the primary guardian
     (or the student's own address from ``adult_age``)."""
-    students = [s for s in inp.data.students_by_site() if sittings_for(inp.data, s)]
-    return FamilyOutput(
-        _jobs(inp, students), expected=len(students), shortfall="an email address for their testing days"
-    )
+    testing = [(s, sittings) for s in inp.data.students_by_site() if (sittings := sittings_for(inp.data, s))]
+    return FamilyOutput(_jobs(inp, testing), expected=len(testing), shortfall="an email address for their testing days")
 
 
-def _jobs(inp: FamilyInput, students) -> Iterator[RenderJob]:
+def _jobs(inp: FamilyInput, testing: list[tuple[Student, list[Sitting]]]) -> Iterator[RenderJob]:
     data, org = inp.data, inp.organisation
     available = inp.languages("testing_schedule")
-    for student in students:
-        adult = age_on(student.birth_date, inp.today) >= inp.adult_age
-        guardian = data.primary_guardian(student.student_id)
-        if adult:
-            email, name, key = student.student_email, student.full_name, f"student:{student.student_id}"
-            preferred = student.home_language
-        elif guardian is not None:
-            email, name, key = guardian.email, guardian.full_name, f"guardian:{guardian.guardian_id}"
-            preferred = guardian.preferred_language or student.home_language
-        else:
+    for student, sittings in testing:
+        reader = family_reader(inp, student, available)
+        if reader is None:
             continue
-        if not email:
-            continue
-        language, note = choose_language(preferred, available)
+        recipient, note = reader
+        language = recipient.language
         fmt, _ = inp.date_formatter(language), inp.translator(language)
         site = data.sites[student.site_id]
-        sittings = sittings_for(data, student)
         contact = next((s for s in data.staff_with_role("site_coordinator") if s.site_id == student.site_id), None)
         context = {
             "district": {"name": org.name},
             "site": {"name": site.name},
             "letter_date": fmt(inp.today),
-            "addressee": {"name": name},
+            "addressee": {"name": recipient.name},
             "student": {"name": student.full_name, "first_name": student.first_name, "grade": student.grade},
             "extra_time": extra_time_percent(student.accommodations + student.designated_supports),
             "rows": [
@@ -67,19 +56,10 @@ def _jobs(inp: FamilyInput, students) -> Iterator[RenderJob]:
             },
             "coordinator": {"name": org.coordinator_name, "title": org.coordinator_title},
         }
-        recipient = Recipient(
-            key=key,
-            name=name,
-            email=email,
-            language=language,
-            kind="student" if adult else "guardian",
-            role="student" if adult else "guardian",
-            site_id=student.site_id,
-        )
         student_key = f"student:{student.student_id}"
         yield inp.job(
             student_key,
-            key,
+            recipient.key,
             recipient=recipient,
             language=language,
             filename=safe_filename(f"testing-days_{student.student_id}_{language}") + ".docx",
@@ -100,7 +80,7 @@ def _jobs(inp: FamilyInput, students) -> Iterator[RenderJob]:
         ]
         yield inp.job(
             student_key,
-            key,
+            recipient.key,
             "ics",
             output="calendar",
             recipient=recipient,

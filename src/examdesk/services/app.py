@@ -19,7 +19,7 @@ from ..adapters.ledger import LedgerDatabase, UnitOfWork
 from ..adapters.mail import Transport
 from ..domain.calendar import Month, SchoolYear, WorkingCalendar
 from ..domain.checklist import Checklist, PlannedTask
-from ..domain.due_rules import WINDOW_EVENTS, DueContext, NoDue, district_events
+from ..domain.due_rules import DueContext, NoDue, district_events
 from ..domain.languages import LOCALES
 from ..domain.organisation import Organisation, Signatory
 from ..domain.records import DistrictData
@@ -109,19 +109,12 @@ class App:
         """A task's due date at one site: rules anchored on the testing window use the site's own
         window; a 'during' task with no rule is due when the month or the site's window ends."""
         window = data.window_for(site_id) if site_id else None
-        if window is None or not self.varies_by_site(pt):
+        if window is None or not pt.varies_by_site:
             return pt.due.day
         if isinstance(pt.task.due, NoDue):
             end = min(month.last_day, window.end_date) if month else window.end_date
             return self.calendar.working_day_on_or_before(end)
         return pt.task.due.resolve(self.due_context(data, site_id), month).day
-
-    @staticmethod
-    def varies_by_site(pt: PlannedTask) -> bool:
-        """Whether a task's due date depends on each site's testing window."""
-        if isinstance(pt.task.due, NoDue):
-            return pt.task.phase == "during"
-        return bool(set(pt.task.due.events) & WINDOW_EVENTS)
 
     def site_name(self, site_id: str) -> str:
         return next((s.name for s in self.settings.sites if s.id == site_id), site_id)

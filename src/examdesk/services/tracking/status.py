@@ -84,7 +84,7 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
 
 def _due_by_site(app: App, data: DistrictData, pt: PlannedTask, month: Month | None, sites: list[str]) -> str:
     """'LIN 2027-03-26 · RMS 2027-04-05' where each site's window sets the date, else ''."""
-    if not sites or not app.varies_by_site(pt):
+    if not sites or not pt.varies_by_site:
         return ""
     dues = [(site, app.due_at_site(data, pt, month, site)) for site in sites]
     if len({d for _, d in dues}) < 2:
