@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+import unicodedata
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -242,27 +243,21 @@ def _pick_language(rng: random.Random) -> str:
     return "English"
 
 
-def _email(rng: random.Random, first: str, last: str, n: int) -> str:
-    import unicodedata
+def _ascii(name: str) -> str:
+    """The lower-case ASCII letters and digits of a name, for an email address."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in folded if c.isalnum())
 
-    clean = lambda s: "".join(
-        c for c in unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower() if c.isalnum()
-    )
-    return f"{clean(first)}.{clean(last)}{n}@{rng.choice(['example.org', 'example.com'])}"
+
+def _email(rng: random.Random, first: str, last: str, n: int) -> str:
+    return f"{_ascii(first)}.{_ascii(last)}{n}@{rng.choice(['example.org', 'example.com'])}"
 
 
 FIRST_ADULT = 262  # the first adult student of the demo (by position), who has no student email
 
 
 def _student_email(first: str, last: str, n: int) -> str:
-    import unicodedata
-
-    clean = "".join(
-        c
-        for c in unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
-        if c.isalnum() or c == "."
-    )
-    return f"{clean}{n}@students.mesaverde.example.org"
+    return f"{_ascii(first)}.{_ascii(last)}{n}@students.mesaverde.example.org"
 
 
 def _write(name: str, header: list[str], rows: list[dict]) -> None:

@@ -46,23 +46,28 @@ def _clean_env(monkeypatch):
             monkeypatch.delenv(key)
 
 
-@pytest.fixture
-def district(tmp_path) -> Path:
-    """config/district.yaml and the checklist copied to tmp, pointing at a copy of the demo data."""
-    cfg_dir = tmp_path / "config"
+def make_district(root: Path) -> Path:
+    """config/district.yaml and the checklist copied under ``root``, pointing at a copy of the demo data."""
+    cfg_dir = root / "config"
     cfg_dir.mkdir()
-    data_dir = tmp_path / "data"
+    data_dir = root / "data"
     shutil.copytree(REPO / "demo" / "data", data_dir)
     raw = yaml.safe_load((REPO / "config" / "district.yaml").read_text(encoding="utf-8"))
     raw["data"]["directory"] = str(data_dir)
     raw["templates"] = str(REPO / "templates")
     raw["forms"]["directory"] = str(REPO / "forms")
-    raw["output"]["directory"] = str(tmp_path / "output")
+    raw["output"]["directory"] = str(root / "output")
     raw["checklist"] = "checklist.yaml"
     shutil.copy(REPO / "config" / "checklist.yaml", cfg_dir / "checklist.yaml")
     path = cfg_dir / "district.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def district(tmp_path) -> Path:
+    """A private copy of the demo district (see make_district)."""
+    return make_district(tmp_path)
 
 
 def edit_config(path: Path, **changes) -> None:

@@ -9,12 +9,12 @@ import re
 import shutil
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from conftest import make_district
 from examdesk.bootstrap import build_app
 from examdesk.services.tracking.tracker import write_tracker
 from examdesk.settings import load_settings
@@ -37,10 +37,7 @@ MONTHS = {
 @pytest.fixture(scope="module")
 def year(tmp_path_factory) -> dict[str, list[tuple[str, bytes]]]:
     """The demo's document months, run once: family -> [(attachment name, content)]."""
-    from conftest import REPO
-
-    root = tmp_path_factory.mktemp("layout")
-    district = _district(REPO, root)
+    district = make_district(tmp_path_factory.mktemp("layout"))
     for month, today in MONTHS.items():
         run_month(district, month, today=today)
     output = load_settings(district).output_dir
@@ -51,23 +48,6 @@ def year(tmp_path_factory) -> dict[str, list[tuple[str, bytes]]]:
         families[folder.name] = [(p.name, p.read_bytes()) for p in chosen]
     families["_tracker"] = [("tracker.xlsx", write_tracker(build_app(district), date(2027, 6, 1)).read_bytes())]
     return families
-
-
-def _district(repo: Path, root: Path) -> Path:
-    import yaml
-
-    (root / "config").mkdir()
-    shutil.copytree(repo / "demo" / "data", root / "data")
-    raw = yaml.safe_load((repo / "config" / "district.yaml").read_text(encoding="utf-8"))
-    raw["data"]["directory"] = str(root / "data")
-    raw["templates"] = str(repo / "templates")
-    raw["forms"]["directory"] = str(repo / "forms")
-    raw["output"]["directory"] = str(root / "output")
-    raw["checklist"] = "checklist.yaml"
-    shutil.copy(repo / "config" / "checklist.yaml", root / "config" / "checklist.yaml")
-    path = root / "config" / "district.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def word_documents(year) -> dict[str, bytes]:
