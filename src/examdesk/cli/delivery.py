@@ -116,6 +116,8 @@ def remind(
     again) and send each site coordinator a digest of their outstanding staff; at most once per
     tracking.reminder_interval_days. Each month run does the same."""
     app = load_app(config, year, today)
+    if not dry_run:
+        app.settings.mail.require_credentials()  # a broken mail setup is said first, on any day
     if not app.calendar.is_working_day(app.today):
         out.print(f"{app.today} is not a working day (weekend, public holiday or district closure): nobody is reminded")
         return
