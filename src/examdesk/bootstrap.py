@@ -23,6 +23,8 @@ from .adapters.emails import EmailTemplates
 from .adapters.form_library import FormLibrary
 from .adapters.ledger import LedgerDatabase
 from .adapters.mail import OutboxTransport, SmtpTransport, Transport
+from .adapters.pdf_unicode_text import FontSet
+from .adapters.pdfforms import SHARED_FONTS
 from .domain.calendar import WorkingCalendar
 from .domain.checklist import Checklist, ChecklistError, check_events, parse_checklist
 from .domain.due_rules import STANDARD_EVENTS
@@ -87,7 +89,8 @@ def form_library(settings: Settings | None = None) -> FormLibrary:
     if settings is None:
         return FormLibrary(resources.folder("forms"), lambda d: format_date(d, format="MM/dd/yyyy", locale="en_US"))
     fmt = settings.forms.date_format
-    return FormLibrary(settings.forms_dir, lambda d: format_date(d, format=fmt, locale="en_US"))
+    fonts = FontSet(settings.form_fonts) if settings.forms.fonts else SHARED_FONTS
+    return FormLibrary(settings.forms_dir, lambda d: format_date(d, format=fmt, locale="en_US"), fonts)
 
 
 def transport_factory(settings: Settings) -> Callable[[Path], Transport]:

@@ -189,6 +189,8 @@ class FormSettings(_Strict):
     date_format: str = "MM/dd/yyyy"  # a Babel pattern for dates written into forms (UK: dd/MM/yyyy)
     irregularity_report_school_days: int = Field(2, ge=0, le=30)  # the state's window for an irregularity report
     state: str = "CA"  # written in the forms' State field
+    # TrueType fonts (.ttf) for form-field text in scripts the shipped fonts lack, tried first
+    fonts: list[Path] = Field(default_factory=list)
 
 
 class TrackingSettings(_Strict):
@@ -271,6 +273,14 @@ class Settings(BaseSettings):
     @property
     def forms_dir(self) -> Path:
         return self.resolve(self.forms.directory) if self.forms.directory else resources.folder("forms")
+
+    @property
+    def form_fonts(self) -> list[Path]:
+        paths = [self.resolve(p) for p in self.forms.fonts]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise ConfigError(f"forms.fonts: font file(s) not found: {', '.join(missing)}")
+        return paths
 
     @property
     def templates_dir(self) -> Path:

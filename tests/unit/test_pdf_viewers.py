@@ -10,10 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from foreign_forms import build_foreign_form
 from pypdf import PdfReader
 
+from examdesk.adapters.pdf_unicode_text import FontSet
 from examdesk.adapters.pdfforms import CompiledForm, flatten
+from examdesk.errors import ConfigurationError
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 RENDERERS = [
@@ -136,3 +139,102 @@ def test_a_value_longer_than_its_box_is_drawn_smaller_not_cut(tmp_path):
     size, text = drawn(long)
     assert size < 9 and text == long  # all of it, inside the box
     assert drawn("Marcus O'Neill <a@b.org>")[0] == 9  # a value that fits keeps the form's size
+
+
+NAMES_IN_OTHER_SCRIPTS = {
+    "first_name": "Nguyễn Thị Ánh",  # Vietnamese: letters with two marks
+    "last_name": "陳大文",  # Traditional Chinese
+    "site_name": "مدرسة لينكولن",  # Arabic: joined letters, right to left
+}
+
+
+def widget_text(pdf: bytes, rect: list[float], tmp_path: Path) -> str:
+    """What poppler reads inside a widget's rectangle."""
+    x1, y1, x2, y2 = (float(v) for v in rect)
+    (tmp_path / "t.pdf").write_bytes(pdf)
+    crop = ["-x", str(int(x1)), "-y", str(int(792 - y2)), "-W", str(int(x2 - x1)), "-H", str(int(y2 - y1))]
+    out = subprocess.run(
+        ["pdftotext", "-r", "72", *crop, str(tmp_path / "t.pdf"), "-"], check=True, capture_output=True, text=True
+    )
+    return " ".join(re.sub("[\u202a-\u202e]", "", out.stdout).split())  # without bidi embedding marks
+
+
+def embedded_fonts(pdf: bytes) -> list:
+    """The Type0 fonts the text widgets' appearances use."""
+    fonts = []
+    for annot in PdfReader(io.BytesIO(pdf)).pages[0]["/Annots"]:
+        appearance = annot.get_object()["/AP"]["/N"].get_object()
+        for font in appearance.get("/Resources", {}).get("/Font", {}).values():
+            if font.get_object()["/Subtype"] == "/Type0":
+                fonts.append(font.get_object())
+    return fonts
+
+
+def test_text_in_any_script_gets_a_font_subset_with_real_glyphs():
+    form = CompiledForm((FORMS / "security_agreement.pdf").read_bytes(), "security_agreement.pdf")
+    filled = form.fill(NAMES_IN_OTHER_SCRIPTS | {"email": "anh@example.org"})
+    reader = PdfReader(io.BytesIO(filled), strict=True)  # the incremental update's new objects are well formed
+    assert {k: reader.get_fields()[k]["/V"] for k in NAMES_IN_OTHER_SCRIPTS} == NAMES_IN_OTHER_SCRIPTS
+    fonts = embedded_fonts(filled)
+    assert len(fonts) == 3  # one subset per value (Noto Sans, Droid Sans Fallback, Noto Sans Arabic)
+    for font in fonts:
+        descendant = font["/DescendantFonts"][0].get_object()
+        assert font["/Encoding"] == "/Identity-H" and "/ToUnicode" in font
+        subset = TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_data()))
+        assert 1 < len(subset.getGlyphOrder()) < 20  # cut down to the value's glyphs
+        to_unicode = font["/ToUnicode"].get_data().decode()
+        drawn = {
+            int(g, 16): bytes.fromhex(t).decode("utf-16-be") for g, t in re.findall(r"<(\w{4})> <(\w+)>", to_unicode)
+        }
+        letters = {g for g, text in drawn.items() if not text.isspace()}
+        assert letters and all(subset["glyf"][subset.getGlyphName(g)].numberOfContours != 0 for g in letters)
+    assert form.fill({"first_name": "Ana"}).count(b"/FontFile2") == 0  # plain Latin keeps the form's Helvetica
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_text_in_any_script_is_drawn_in_filled_and_flattened_copies(renderer, tmp_path):
+    form = CompiledForm((FORMS / "security_agreement.pdf").read_bytes(), "security_agreement.pdf")
+    form.fill({"first_name": "Ana"})  # a copy before: the next one still gets its own font objects
+    filled = form.fill(NAMES_IN_OTHER_SCRIPTS)
+    rects = widget_rects(filled)
+    flat = flatten(filled, "security_agreement.pdf")
+    for pdf, where in ((filled, "filled"), (flat, "flat")):
+        page = render(pdf, renderer, tmp_path / where)
+        for name, value in NAMES_IN_OTHER_SCRIPTS.items():
+            assert ink(page, rects[name]) > 30, (where, name)  # drawn, not left blank
+            read = widget_text(pdf, rects[name], tmp_path)
+            # poppler gives Arabic back in the order it is drawn; the letters are all there
+            assert read == value or sorted(read) == sorted(value), (where, name, read)
+    text = PdfReader(io.BytesIO(flat)).pages[0].extract_text()
+    assert all(value in text for value in NAMES_IN_OTHER_SCRIPTS.values())  # pypdf reads it in logical order
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_a_long_multiline_value_in_another_script_wraps_inside_its_box(tmp_path):
+    form = CompiledForm((FORMS / "irregularity_report.pdf").read_bytes(), "irregularity_report.pdf")
+    description = "Học sinh Nguyễn Văn Bình đã mở điện thoại trong giờ thi. 學生在考試期間使用手機。 " * 3
+    filled = form.fill({"description": description})
+    rect = next(
+        a.get_object()["/Rect"]
+        for a in PdfReader(io.BytesIO(filled)).pages[0]["/Annots"]
+        if a.get_object().get("/T") == "description"
+    )
+    assert widget_text(filled, rect, tmp_path) == " ".join(description.split())
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="needs fonts-dejavu-core (another TrueType font with Vietnamese)")
+def test_a_district_font_is_tried_first_and_a_font_that_cannot_be_embedded_is_refused(tmp_path):
+    form = CompiledForm((FORMS / "security_agreement.pdf").read_bytes(), "security_agreement.pdf", FontSet([DEJAVU]))
+    filled = form.fill({"first_name": "Đỗ", "last_name": "陳"})  # DejaVu has Vietnamese letters, not Chinese
+    assert sorted(str(f["/BaseFont"]).split("+")[1] for f in embedded_fonts(filled)) == [
+        "DejaVuSans",
+        "DroidSansFallback",
+    ]
+    (tmp_path / "not-a-font.ttf").write_text("hello")
+    broken = CompiledForm((FORMS / "security_agreement.pdf").read_bytes(), "sa", FontSet([tmp_path / "not-a-font.ttf"]))
+    with pytest.raises(ConfigurationError, match="not-a-font.ttf: cannot be used for form fields"):
+        broken.fill({"first_name": "Đỗ"})

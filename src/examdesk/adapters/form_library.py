@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from ..domain.fieldmap import FieldMap, FieldMapError
-from .pdfforms import CompiledForm, FormError, FormField
+from .pdf_unicode_text import FontSet
+from .pdfforms import SHARED_FONTS, CompiledForm, FormError, FormField
 
 
 def load_field_map(path: Path) -> FieldMap:
@@ -34,9 +35,10 @@ def check_map_against_form(field_map: FieldMap, fields: dict[str, FormField], fo
 class FormLibrary:
     """A district's fillable forms, each compiled on first use."""
 
-    def __init__(self, directory: Path, format_date: Callable[[date], str]):
+    def __init__(self, directory: Path, format_date: Callable[[date], str], fonts: FontSet = SHARED_FONTS):
         self.directory = directory
         self.format_date = format_date
+        self.fonts = fonts
         self._compiled: dict[str, tuple[FieldMap, CompiledForm]] = {}
 
     def names(self) -> list[str]:
@@ -48,7 +50,7 @@ class FormLibrary:
             pdf = self.directory / field_map.form
             if not pdf.is_file():
                 raise FormError(f"{field_map.source}: form {pdf} not found")
-            compiled = CompiledForm(pdf.read_bytes(), pdf.name)
+            compiled = CompiledForm(pdf.read_bytes(), pdf.name, self.fonts)
             check_map_against_form(field_map, compiled.fields, pdf.name)
             self._compiled[name] = (field_map, compiled)
         return self._compiled[name]

@@ -2,10 +2,8 @@
 
 Forms made by many tools rely on the viewer to draw ticks (NeedAppearances) with the ZapfDingbats
 font, yet leave ``/ZaDb`` out of the form's resources: poppler then draws no tick at all. Some
-leave a button's "on" appearance empty. And pypdf's flattening draws a radio group's widgets from
-the group's value rather than each widget's own state. Here: the font resource is added, an empty
-"on" appearance gets a tick (or dot) drawn as paths, and flattening draws each button widget's own
-appearance stream into the page."""
+leave a button's "on" appearance empty. Here: the font resource is added and an empty "on"
+appearance gets a tick (or dot) drawn as paths (flattening then draws it: ``pdf_flatten``)."""
 
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ from typing import Any
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -134,34 +131,3 @@ def _mark(annotation: Any, radio: bool) -> DecodedStreamObject:
         }
     )
     return stream
-
-
-def flatten_buttons(writer: PdfWriter) -> None:
-    """Draw each checkbox and radio widget's own current appearance (its /AS state) into its page."""
-    for page in writer.pages:
-        commands = []
-        xobjects = DictionaryObject()
-        for number, annotation in enumerate(button_widgets(page)):
-            state = annotation.get("/AS", _n("/Off"))
-            normal = annotation.get("/AP", DictionaryObject()).get("/N")
-            if not isinstance(normal, DictionaryObject) or state not in normal:
-                continue
-            stream = normal.raw_get(state)
-            if not isinstance(stream, IndirectObject):
-                stream = writer._add_object(stream)
-            target: Any = stream.get_object()
-            bbox = target.get("/BBox", ArrayObject([0, 0, 0, 0]))
-            x1, y1 = (float(v) for v in annotation["/Rect"][:2])
-            name = f"/ExdButton{number}"
-            xobjects[_n(name)] = stream
-            commands.append(f"q 1 0 0 1 {x1 - float(bbox[0]):.3f} {y1 - float(bbox[1]):.3f} cm {name} Do Q")
-        if not commands:
-            continue
-        resources: Any = page.setdefault(_n("/Resources"), DictionaryObject()).get_object()
-        existing: Any = resources.setdefault(_n("/XObject"), DictionaryObject()).get_object()
-        existing.update(xobjects)
-        contents = page.get_contents()
-        data = contents.get_data() if contents is not None else b""
-        content = ContentStream(None, writer)
-        content.set_data(data + b"\n" + "\n".join(commands).encode())
-        page.replace_contents(content)
