@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from examdesk.adapters.pdfforms import flatten
 from examdesk.bootstrap import build_app
 from examdesk.cli import app as cli
 from examdesk.services.tracking.acks import import_returns
@@ -86,7 +87,15 @@ def test_irregularity_materials_and_certification_forms_after_testing(district, 
     data = tmp_path / "data"
     incidents = rows(data / "incidents.csv")
     sessions = {s["session_id"]: s for s in rows(data / "sessions.csv")}
-    students = {s["student_id"]: s for s in rows(data / "students.csv")}
+    roster = rows(data / "students.csv")
+    for student in roster:  # the first incident's student has a name Helvetica cannot draw
+        if student["student_id"] == incidents[0]["student_id"]:
+            student["first_name"], student["last_name"] = "Ánh", "Nguyễn 阮"
+    with (data / "students.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(roster[0]))
+        writer.writeheader()
+        writer.writerows(roster)
+    students = {s["student_id"]: s for s in roster}
     coordinators = {s["site_id"]: s for s in rows(data / "staff.csv") if s["role"] == "site_coordinator"}
     run_month(district, "april", today=date(2027, 4, 1))
     reports = pdfs(district, "2027-04", "irregularity-report")
@@ -108,6 +117,15 @@ def test_irregularity_materials_and_certification_forms_after_testing(district, 
                 values["student_id"] == s["student_id"]
                 and values["student_name"] == f"{s['first_name']} {s['last_name']}"
             )
+
+    first = next(
+        content
+        for msg in read_outbox(load_settings(district).output_dir, "2027-04")
+        for name, content in attachments(msg)
+        if name == f"irregularity-report_{incidents[0]['incident_id']}.pdf"
+    )
+    flat = PdfReader(io.BytesIO(flatten(first, "irregularity_report.pdf"))).pages[0].extract_text()
+    assert "Ánh Nguyễn 阮" in flat  # drawn with an embedded font, read back through its ToUnicode map
 
     # what the returns table says is missing, short or damaged, computed here from the CSVs
     run_month(district, "may", today=date(2027, 5, 1))
