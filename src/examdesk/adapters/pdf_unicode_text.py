@@ -66,6 +66,14 @@ class Font:
         self.bbox = (head.xMin, head.yMin, head.xMax, head.yMax)
         self.postscript_name = "".join(c for c in str(info["name"].getDebugName(6) or name) if c.isalnum() or c in "-")
         self._glyph_order = info.getGlyphOrder()
+        # Shaping is HarfBuzz's job, so subsets are cut from a copy without the layout and hinting
+        # tables: parsing those took most of each subset's time.
+        for table in ("GSUB", "GPOS", "GDEF", "fpgm", "prep", "cvt ", "hdmx", "VDMX", "LTSH"):
+            if table in info:
+                del info[table]
+        outlines = io.BytesIO()
+        info.save(outlines)
+        self._outlines = outlines.getvalue()
 
     def has(self, char: str) -> bool:
         return ord(char) in self.characters
@@ -76,7 +84,7 @@ class Font:
     def subset(self, glyph_ids: set[int]) -> tuple[bytes, dict[int, int], dict[int, int]]:
         """The font cut down to ``glyph_ids``: its bytes, old -> new glyph id, and each new id's
         advance width (PDF glyph space: 1000 per em)."""
-        font = TTFont(io.BytesIO(self.data))
+        font = TTFont(io.BytesIO(self._outlines))
         options = subset.Options()
         options.notdef_outline = True
         options.layout_features = []  # shaping is done; the subset needs outlines and metrics only
