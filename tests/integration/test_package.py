@@ -12,6 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from examdesk.adapters.pdf_unicode_text import SHIPPED_FONTS
 from examdesk.cli import app
 from examdesk.domain.registry import FAMILIES
 from examdesk.domain.tables import TABLES
@@ -49,6 +50,9 @@ def test_the_wheel_carries_templates_forms_and_the_checklist(tmp_path):
     assert "examdesk/resources/config/district.starter.yaml" in names
     assert "examdesk/resources/templates/email/packet.en.txt" in names
     assert "examdesk/migrations/versions/0003_returns.py" in names
+    for font in SHIPPED_FONTS:  # form fields in other scripts are drawn with these, with their licences
+        assert f"examdesk/adapters/fonts/{font}" in names
+    assert {"examdesk/adapters/fonts/OFL-1.1.txt", "examdesk/adapters/fonts/Apache-2.0.txt"} <= names
     assert not [n for n in names if n.startswith(("tests/", "demo/"))]
 
 
