@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -147,10 +148,20 @@ def test_bad_values_name_the_form_field_and_row(values, message):
     assert "foreign.pdf, row 7" in str(exc.value) and message in str(exc.value)
 
 
-def test_a_value_longer_than_the_field_allows_is_refused():
+def test_a_value_longer_than_the_field_allows_is_kept_whole_drawn_smaller_and_said_so():
     form = CompiledForm(agreement(), "security_agreement.pdf")
-    with pytest.raises(FormError, match="'first_name' holds at most 200 characters"):
-        form.fill({"first_name": "x" * 201})
+    notes: list[str] = []
+    long = "Wolfeschlegelsteinhausenbergerdorff " * 8  # 288 characters
+    filled = form.fill({"first_name": long}, row="row 7", notes=notes)
+    assert notes == ["security_agreement.pdf, row 7: field 'first_name' holds at most 200 characters, got 288"]
+    assert PdfReader(io.BytesIO(filled)).get_fields()["first_name"]["/V"] == long  # never cut
+    widget = next(
+        a.get_object()
+        for a in PdfReader(io.BytesIO(filled)).pages[0]["/Annots"]
+        if a.get_object().get("/T") == "first_name"
+    )
+    size = float(re.search(rb"([0-9.]+) Tf", widget["/AP"]["/N"].get_object().get_data()).group(1))
+    assert size < 9
 
 
 def test_forms_without_fields_or_with_a_password_are_refused():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import TemplateError
 from .docx_properties import stamp
-from .fastdocx import TemplateCache
+from .fastdocx import CompiledTemplate, TemplateCache
 
 
 class TemplateLibrary:
@@ -25,9 +25,12 @@ class TemplateLibrary:
     def path(self, name: str, language: str) -> Path:
         return self.letters_dir / f"{name}.{language}.docx"
 
-    def render(self, name: str, language: str, context: dict) -> bytes:
+    def load(self, name: str, language: str) -> CompiledTemplate:
+        """The template, compiled once (a missing or broken template is a TemplateError)."""
         path = self.path(name, language)
         if not path.is_file():
             raise TemplateError(f"{path}: template not found")
-        compiled = self._cache.get(path, lambda raw: stamp(raw, language, self.author, self.created))
-        return compiled.render(context)
+        return self._cache.get(path, lambda raw: stamp(raw, language, self.author, self.created))
+
+    def render(self, name: str, language: str, context: dict) -> bytes:
+        return self.load(name, language).render(context)

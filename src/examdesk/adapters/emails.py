@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
+from jinja2.sandbox import SandboxedEnvironment
 
 from ..domain.languages import LOCALES
 from ..errors import TemplateError
@@ -20,14 +21,15 @@ from ..errors import TemplateError
 class EmailTemplates:
     def __init__(self, directory: Path):
         self.directory = directory
-        # plain text: no HTML escaping; undefined variables are errors, not blanks
-        self._env = jinja2.Environment(
+        # sandboxed (a district's template cannot reach Python internals); plain text: no HTML
+        # escaping; undefined variables are errors, not blanks
+        self._env = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(directory),
             autoescape=False,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
-        self._html = jinja2.Environment(
+        self._html = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(directory), autoescape=True, undefined=jinja2.StrictUndefined
         )
 
@@ -44,7 +46,7 @@ class EmailTemplates:
             text = self._env.get_template(f"{name}.{lang}.txt").render(ctx)
         except jinja2.TemplateNotFound:
             raise TemplateError(f"{self.directory / f'{name}.{lang}.txt'}: email template not found") from None
-        except jinja2.UndefinedError as exc:
+        except jinja2.TemplateError as exc:  # an undefined variable, an unsafe access refused by the sandbox
             raise TemplateError(f"email template {name}.{lang}.txt: {exc}") from None
         first, _, body = text.partition("\n")
         if not first.lower().startswith("subject:"):
@@ -61,7 +63,7 @@ class EmailTemplates:
                 return self._html.get_template("layout.html").render(
                     subject=subject, blocks=text_blocks(body), language=lang
                 )
-        except jinja2.UndefinedError as exc:
+        except jinja2.TemplateError as exc:
             raise TemplateError(f"email template {own}: {exc}") from None
         return None
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from ..errors import TemplateError
 
@@ -35,11 +37,25 @@ FOOTER_URI = DocxTemplate.FOOTER_URI
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TAG = re.compile(r"\{[{%]")
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
+_WHOLE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def visible_text(document_xml: bytes) -> str:
+    """The text of a Word document's body, runs joined (a tag split over runs reads whole)."""
+    return "".join(etree.fromstring(document_xml).itertext())
+
+
+def template_tags(docx_bytes: bytes) -> frozenset[str]:
+    """The template's own tags as its text shows them ("{{ student.name }}"): if one of them is in
+    a rendered document, that tag was not rendered (a value that merely contains "{{" is not one)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as zf:
+        return frozenset(_WHOLE_TAG.findall(visible_text(zf.read("word/document.xml"))))
 
 
 def make_environment() -> jinja2.Environment:
-    """Always escape values, and make a missing variable an error rather than a blank."""
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """Sandboxed: a template from anyone cannot reach Python internals (``''.__class__.__mro__``),
+    or call unsafe methods; undefined variables are errors, not blanks."""
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 @dataclass
@@ -102,6 +118,7 @@ class CompiledTemplate:
         body = tpl.get_xml()
         self.fallback_reasons = _unsupported_features(raw, body)
         self._raw = raw
+        self.tags = template_tags(raw)
         if self.fallback_reasons:
             return
         try:

@@ -55,6 +55,8 @@ class FormLibrary:
             self._compiled[name] = (field_map, compiled)
         return self._compiled[name]
 
-    def render(self, name: str, context: dict, document_id: str, row: str = "") -> bytes:
+    def render(
+        self, name: str, context: dict, document_id: str, row: str = "", notes: list[str] | None = None
+    ) -> bytes:
         field_map, compiled = self.form(name)
-        return compiled.fill(field_map.values(context, row, self.format_date, document_id), row)
+        return compiled.fill(field_map.values(context, row, self.format_date, document_id), row, notes)

@@ -7,7 +7,6 @@ which owns the connection, TLS and login.
 
 from __future__ import annotations
 
-import csv
 import mimetypes
 import smtplib
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import yagmail
 
 from ..errors import ConfigurationError, DeliveryError
 from .files import write_atomic
+from .safe_csv import csv_text
 
 
 @dataclass(frozen=True)
@@ -136,19 +136,22 @@ class OutboxTransport:
         index = self.directory / "index.csv"
         new = not index.exists()
         with index.open("a", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
             if new:
-                w.writerow(["written_at", "message_id", "to", "subject", "attachments", "file"])
+                fh.write(csv_text([["written_at", "message_id", "to", "subject", "attachments", "file"]]))
             attachments = attachment_names(message)
-            w.writerow(
-                [
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    message["Message-ID"],
-                    envelope_to,
-                    message["Subject"],
-                    len(attachments),
-                    final.name,
-                ]
+            fh.write(
+                csv_text(
+                    [
+                        [
+                            datetime.now(UTC).isoformat(timespec="seconds"),
+                            message["Message-ID"],
+                            envelope_to,
+                            message["Subject"],
+                            len(attachments),
+                            final.name,
+                        ]
+                    ]
+                )
             )
 
     def close(self) -> None:

@@ -55,6 +55,10 @@ class FormError(TemplateError):
     """A problem with a form, a field map or a value; the message names the form and the field."""
 
 
+class FormValueError(FormError):
+    """A value a field cannot take (not one of a radio group's options...): that copy's problem only."""
+
+
 @dataclass(frozen=True)
 class FormField:
     name: str  # fully qualified, e.g. "student.address.city"
@@ -330,9 +334,10 @@ class CompiledForm:
         trailer[NameObject("/Prev")] = NumberObject(self._startxref)
         return trailer
 
-    def fill(self, values: Mapping[str, object], row: str = "") -> bytes:
+    def fill(self, values: Mapping[str, object], row: str = "", notes: list[str] | None = None) -> bytes:
         """A filled copy: text fields take text, checkboxes a truth value (or their on-state's name),
-        radio groups and choice fields one of their options. Fields not named keep the form's own value."""
+        radio groups and choice fields one of their options. Fields not named keep the form's own value.
+        A text longer than its field's /MaxLen is kept whole and drawn smaller; ``notes`` is told so."""
         where = f"{self.name}{f', {row}' if row else ''}"
         for name in self._dirty:
             self._restore(name)
@@ -346,7 +351,7 @@ class CompiledForm:
             self._dirty.add(name)
             kind = entry.info.kind
             if kind in ("text", "choice"):
-                self._set_text(entry, "" if value is None else str(value), where, changed, new)
+                self._set_text(entry, "" if value is None else str(value), where, changed, new, notes)
             elif kind == "checkbox":
                 self._set_checkbox(entry, value, where, changed)
             elif kind == "radio":
@@ -362,13 +367,16 @@ class CompiledForm:
             raise FormError(f"{self.name}: a field is stored inside another object; this form can only be flattened")
         changed[ref.idnum] = (obj, value)
 
-    def _set_text(self, entry: _Field, text: str, where: str, changed: dict[int, tuple], new: NewObjects) -> None:
+    def _set_text(
+        self, entry: _Field, text: str, where: str, changed: dict[int, tuple], new: NewObjects, notes: list[str] | None
+    ) -> None:
         info = entry.info
         if info.kind == "choice" and text.strip() and text not in info.options:
             raise _not_an_option(where, info, text)
         max_length = inherited(entry.dictionary, "/MaxLen")
-        if max_length is not None and len(text) > int(max_length):
-            raise FormError(f"{where}: field {info.name!r} holds at most {int(max_length)} characters, got {len(text)}")
+        if max_length is not None and len(text) > int(max_length) and notes is not None:
+            # the value is kept whole (the box shrinks it to fit): cutting a name would be worse
+            notes.append(f"{where}: field {info.name!r} holds at most {int(max_length)} characters, got {len(text)}")
         entry.dictionary[NameObject("/V")] = TextStringObject(text)
         self._mark(entry.dictionary, text, changed)
         if info.hidden:
@@ -531,10 +539,10 @@ def _frame(annotation: Any, width: float, height: float) -> str:
     return f"q {' '.join(ops)} Q" if ops else ""
 
 
-def _not_an_option(where: str, info: FormField, value: str) -> FormError:
+def _not_an_option(where: str, info: FormField, value: str) -> FormValueError:
     kind = "radio group" if info.kind == "radio" else "choice field"
     accepted = ", ".join(info.options)
-    return FormError(f"{where}: {kind} {info.name!r} cannot take {value!r}; it accepts one of: {accepted}")
+    return FormValueError(f"{where}: {kind} {info.name!r} cannot take {value!r}; it accepts one of: {accepted}")
 
 
 def _runs(numbers: list[int]) -> Iterable[tuple[int, list[int]]]:

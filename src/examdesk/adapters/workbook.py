@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -57,11 +57,11 @@ def _sheet(
     status_idx = header.index(status_column)
     count = 1
     for row in rows:
-        values = list(row)
-        colour = _fill_for(str(values[status_idx]))
+        values = [_text_safe(ws, v) for v in row]
+        colour = _fill_for(str(row[status_idx]))
         if colour:
             values[status_idx] = _cell(
-                ws, values[status_idx], fill=PatternFill("solid", start_color=colour, end_color=colour)
+                ws, row[status_idx], fill=PatternFill("solid", start_color=colour, end_color=colour)
             )
         ws.append(values)
         count += 1
@@ -88,10 +88,22 @@ def _fill_for(status: str) -> str | None:
 
 
 def _cell(ws, value, **style) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = _text_safe(ws, value)
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, value=value)
     for name, v in style.items():
         setattr(cell, name, v)
     return cell
+
+
+def _text_safe(ws, value):
+    """A text stored as text: openpyxl would store "=..." as a live formula (a student named
+    "=HYPERLINK(...)" becomes a link in the coordinator's spreadsheet); numbers and dates stay."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def write_tracker(
@@ -203,11 +215,11 @@ def table_workbook(context: dict) -> bytes:
     assert ws is not None
     ws.title = context.get("sheet") or "Sheet1"
     print_setup(ws, context["title"])
-    ws.append(list(context["columns"]))
+    ws.append([_text_safe(ws, c) for c in context["columns"]])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in context["rows"]:
-        ws.append(list(row))
+        ws.append([_text_safe(ws, v) for v in row])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(context['columns']))}{max(ws.max_row, 1)}"
     for i, width in enumerate(context.get("widths") or (), start=1):

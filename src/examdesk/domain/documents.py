@@ -48,13 +48,31 @@ class DigestItem:
     recipients: str
 
 
+@dataclass(frozen=True)
+class DocumentFailure:
+    """A document that could not be produced from its data: listed for the coordinator, planned
+    again by the next run (the rest of the run is sent)."""
+
+    doc_key: str
+    task_id: str
+    family: str
+    recipient: str  # who would have received it, "name <email>"
+    reason: str
+
+    @classmethod
+    def of(cls, job: RenderJob, reason: str) -> DocumentFailure:
+        r = job.recipient
+        return cls(job.doc_key, job.task_id, job.family, f"{r.name} <{r.email}>", reason)
+
+
 @dataclass
 class Packet:
     """One email for one recipient: every document of the run for that person."""
 
     recipient: Recipient
-    kind: str  # documents | digest
+    kind: str  # documents | digest | problems
     digest: list[DigestItem] = field(default_factory=list)
+    failures: list[DocumentFailure] = field(default_factory=list)  # problems: what could not be produced
     doc_keys: list[str] = field(default_factory=list)
     doc_task_ids: list[str] = field(default_factory=list)  # the task of each doc_keys entry
 
@@ -67,6 +85,7 @@ class Packet:
                 self.recipient.key,
                 self.recipient.email.lower(),
                 *sorted(self.doc_keys),
+                *sorted(f.doc_key for f in self.failures),  # the same problems are reported once
                 f"g{generation}",
             ]
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..adapters.files import write_atomic
+from ..adapters.safe_csv import csv_text
 from ..adapters.tables import TableReadError, read_table
 from ..domain.calendar import SchoolYear
 from ..domain.records import DistrictData, Site
@@ -51,12 +50,11 @@ class ValidationReport:
 
     def write_csv(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.StringIO(newline="")
-        w = csv.writer(buffer)
-        w.writerow(["file", "row", "column", "value", "problem"])
-        for p in self.problems:
-            w.writerow([p.file, p.row if p.row is not None else "", p.column or "", p.value, p.message])
-        write_atomic(path, buffer.getvalue().encode("utf-8"))
+        rows: list[list] = [["file", "row", "column", "value", "problem"]]
+        rows += [
+            [p.file, p.row if p.row is not None else "", p.column or "", p.value, p.message] for p in self.problems
+        ]
+        write_atomic(path, csv_text(rows).encode("utf-8"))
         return path
 
 

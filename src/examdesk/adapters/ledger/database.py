@@ -23,7 +23,15 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from .repositories import Acknowledgements, Documents, Messages, Runs, TaskStatuses, message_statements
+from .repositories import (
+    Acknowledgements,
+    DocumentFailures,
+    Documents,
+    Messages,
+    Runs,
+    TaskStatuses,
+    message_statements,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 INITIAL_REVISION = "0001"  # the schema examdesk created with create_all before it had migrations
@@ -114,6 +122,7 @@ class UnitOfWork:
     messages: Messages
     acks: Acknowledgements
     tasks: TaskStatuses
+    failures: DocumentFailures
 
     def __init__(self, engine: Engine):
         self._engine = engine
@@ -126,6 +135,7 @@ class UnitOfWork:
         self.documents = Documents(connection, self.acks)
         self.messages = Messages(connection, message_statements(self._engine.dialect.name))
         self.tasks = TaskStatuses(connection)
+        self.failures = DocumentFailures(connection)
         return self
 
     def commit(self) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
 from ...domain.messages import CLAIMABLE, DELIVERED, REACHED, MessageState
-from .schema import acknowledgements, documents, message_documents, messages, runs, task_status
+from .schema import acknowledgements, document_failures, documents, message_documents, messages, runs, task_status
 
 
 def _now() -> datetime:
@@ -109,6 +109,44 @@ def delivered_keys(school_year: str, month: str):
             messages.c.state.in_(_values(DELIVERED)),
         )
     )
+
+
+class DocumentFailures:
+    """Documents a run could not produce, and why (each one is planned again by the next run)."""
+
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def record(self, run_id: int, school_year: str, month: str, rows: list[dict]) -> None:
+        if rows:
+            now = _now()
+            self.c.execute(
+                document_failures.insert(),
+                [dict(r, run_id=run_id, school_year=school_year, month=month, failed_at=now) for r in rows],
+            )
+
+    def of_run(self, run_id: int) -> list[dict]:
+        q = select(document_failures).where(document_failures.c.run_id == run_id).order_by(document_failures.c.id)
+        return [dict(r._mapping) for r in self.c.execute(q)]
+
+    def unresolved(self, school_year: str) -> list[dict]:
+        """The latest failure of each document of the year that has not been delivered since."""
+        latest = (
+            select(func.max(document_failures.c.id))
+            .where(document_failures.c.school_year == school_year)
+            .group_by(document_failures.c.doc_key)
+        )
+        delivered = (
+            select(message_documents.c.doc_key)
+            .join(messages, messages.c.id == message_documents.c.message_id)
+            .where(messages.c.school_year == school_year, messages.c.state.in_(_values(DELIVERED)))
+        )
+        q = (
+            select(document_failures)
+            .where(document_failures.c.id.in_(latest), document_failures.c.doc_key.not_in(delivered))
+            .order_by(document_failures.c.task_id, document_failures.c.id)
+        )
+        return [dict(r._mapping) for r in self.c.execute(q)]
 
 
 class Acknowledgements:

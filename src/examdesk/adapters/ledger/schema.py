@@ -64,6 +64,21 @@ documents = Table(
     Column("site_id", String(20)),
 )
 
+document_failures = Table(
+    "document_failures",  # documents a run could not produce (bad data): listed, retried by the next run
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", ForeignKey("runs.id"), nullable=False),
+    Column("school_year", String(9), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("doc_key", String(300), nullable=False, index=True),
+    Column("task_id", String(80), nullable=False),
+    Column("family", String(60), nullable=False),
+    Column("recipient", String(200), nullable=False),  # who would have received it: name, email
+    Column("reason", Text, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+)
+
 messages = Table(
     "messages",
     metadata,

@@ -6,17 +6,18 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from lxml import etree
 
+from ...adapters.fastdocx import visible_text
 from ...adapters.files import make_private_dir, write_atomic
 from ...adapters.invites import calendar_file
-from ...adapters.pdfforms import FormError, read_values
+from ...adapters.pdfforms import FormError, FormValueError, read_values
 from ...adapters.workbook import table_workbook
-from ...domain.documents import RenderJob, document_id
-from ...errors import TemplateError
+from ...domain.documents import DocumentFailure, RenderJob, document_id
+from ...errors import InputDataError, TemplateError
 from ...progress import track
 from ..app import App
 from .plan import MonthPlan
@@ -25,7 +26,13 @@ BATCH_SIZE = 200
 
 
 class RenderingFailed(TemplateError):
-    """A document could not be produced or failed its check; nothing of the run is sent."""
+    """A template or form that every document of its kind needs is broken: the run stops before
+    anything is sent."""
+
+
+class DocumentFailed(InputDataError):
+    """One document could not be produced from its data, or failed its check: listed for the
+    coordinator and planned again by the next run; the rest of the run goes on."""
 
 
 def batches(plan: MonthPlan, size: int = BATCH_SIZE) -> Iterator[list[RenderJob]]:
@@ -54,12 +61,21 @@ def _chunks(items: Iterable[RenderJob], size: int) -> Iterator[list[RenderJob]]:
 def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
     """Render, check and record one batch; files go to the run folder, private to the user.
 
-    Nothing of the batch stays in memory afterwards: packets are assembled from the ledger.
+    A document that cannot be produced from its data is recorded as a failure (the ledger, the
+    run's failures.csv, the coordinator's problems email) and the others go on. Nothing of the
+    batch stays in memory afterwards: packets are assembled from the ledger.
     """
-    rows = []
+    rows, failures = [], []
     for job in track(jobs, f"rendering {len(jobs)} document(s)"):
         folder = make_private_dir(plan.run_dir / "documents" / job.family)
-        content = render_document(plan.app, job, plan.returning(job))
+        notes: list[str] = []
+        try:
+            content = render_document(plan.app, job, plan.returning(job), notes)
+        except DocumentFailed as exc:
+            failures.append(DocumentFailure.of(job, str(exc)))
+            continue
+        for note in notes:
+            plan.fitted[(job.task_id, note.split(": ", 1)[-1].split(", got")[0])] += 1
         # stored under the document's own id: two recipients' documents may share an attachment name
         path = folder / (document_id(job.doc_key) + Path(job.filename).suffix)
         write_atomic(path, content)  # another run of the month may be reading it
@@ -84,31 +100,48 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
         )
     with plan.app.unit_of_work() as uow:
         uow.documents.record(plan.run_id, rows)
+        uow.failures.record(plan.run_id, plan.school_year, plan.month.key, [asdict(f) for f in failures])
         uow.commit()
+    plan.failures += failures
     return len(rows)
 
 
-def render_document(app: App, job: RenderJob, returning: dict | None = None) -> bytes:
+def render_document(app: App, job: RenderJob, returning: dict | None = None, notes: list[str] | None = None) -> bytes:
     """One document, by its output's format, checked before it may be sent. ``returning``: where
-    and by when it (or the document it goes with) must come back signed."""
+    and by when it (or the document it goes with) must come back signed. ``notes``: values fitted
+    into a form (longer than a field's /MaxLen, drawn smaller).
+
+    A broken template or form raises RenderingFailed (every document of its kind would fail);
+    anything else that goes wrong is this document's problem: DocumentFailed."""
     if returning is not None:
         job = replace(job, context={**job.context, "returning": returning})
+    try:
+        if job.format == "pdf":
+            app.forms.form(job.template)  # compiled once; a broken form or field map stops the run
+        elif job.format == "docx":
+            template = app.templates.load(job.template, job.language)
+    except TemplateError as exc:
+        raise RenderingFailed(f"task {job.task_id}: {exc}") from None
     try:
         if job.format == "ics":
             return calendar_file(job.context["events"], app.settings.organisation.time_zone, job.context["name"])
         if job.format == "pdf":
-            content = app.forms.render(job.template, job.context, document_id(job.doc_key), f"task {job.task_id}")
+            content = app.forms.render(
+                job.template, job.context, document_id(job.doc_key), f"task {job.task_id}", notes
+            )
             check_pdf(content, job.filename)
         elif job.format == "xlsx":
             content = table_workbook(job.context)
             check_xlsx(content, job.filename)
         else:
-            content = app.templates.render(job.template, job.language, job.context)
-            check_docx(content, job.filename)
-    except RenderingFailed:
-        raise
-    except TemplateError as exc:
+            content = template.render(job.context)
+            check_docx(content, job.filename, template.tags)
+    except (DocumentFailed, FormValueError) as exc:
+        raise DocumentFailed(str(exc)) from None
+    except TemplateError as exc:  # the template itself (an undefined variable...): every document would fail
         raise RenderingFailed(f"task {job.task_id}: {exc}") from None
+    except Exception as exc:  # this document's data broke something: the others go on
+        raise DocumentFailed(f"{job.filename}: {type(exc).__name__}: {exc}") from exc
     return content
 
 
@@ -116,9 +149,9 @@ def check_pdf(content: bytes, name: str) -> None:
     try:
         fields = read_values(content, name)
     except FormError as exc:
-        raise RenderingFailed(f"{name}: not a valid filled form ({exc})") from None
+        raise DocumentFailed(f"{name}: not a valid filled form ({exc})") from None
     if not fields:
-        raise RenderingFailed(f"{name}: the filled form has no fields")
+        raise DocumentFailed(f"{name}: the filled form has no fields")
 
 
 def check_xlsx(content: bytes, name: str) -> None:
@@ -126,22 +159,23 @@ def check_xlsx(content: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             etree.fromstring(zf.read("xl/workbook.xml"))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise RenderingFailed(f"{name}: not a valid workbook ({exc})") from None
+        raise DocumentFailed(f"{name}: not a valid workbook ({exc})") from None
 
 
-def check_docx(content: bytes, name: str) -> None:
-    """A document is sent only if it is a well-formed Word file with no template tags left."""
+def check_docx(content: bytes, name: str, template_tags: Iterable[str] = ()) -> None:
+    """A document is sent only if it is a well-formed Word file in which none of its template's own
+    tags is left (a value may contain "{{" or "{%": that is the family's data, not a tag)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             xml = zf.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise RenderingFailed(f"{name}: not a valid Word document ({exc})") from None
+        raise DocumentFailed(f"{name}: not a valid Word document ({exc})") from None
     try:
-        root = etree.fromstring(xml)
+        text = visible_text(xml)
     except etree.XMLSyntaxError as exc:
-        raise RenderingFailed(f"{name}: broken document XML ({exc})") from None
-    text = "".join(root.itertext())
-    if "{{" in text or "{%" in text:
-        raise RenderingFailed(f"{name}: template tags left in the document")
+        raise DocumentFailed(f"{name}: broken document XML ({exc})") from None
+    left = sorted(tag for tag in template_tags if tag in text)
+    if left:
+        raise DocumentFailed(f"{name}: template tag(s) left in the document: {', '.join(left[:3])}")
     if "<built-in method" in text or "<bound method" in text:
-        raise RenderingFailed(f"{name}: a variable printed a method instead of a value")
+        raise DocumentFailed(f"{name}: a variable printed a method instead of a value")

@@ -51,6 +51,9 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
             operator = r.email.strip().lower() == org.coordinator_email.strip().lower()
             ctx.update(items=packet.digest, role_title=role_title(r.role), operator=operator)
             subject, body, html = app.emails.render("digest", r.language, ctx)
+        elif packet.kind == "problems":
+            ctx.update(failures=packet.failures)
+            subject, body, html = app.emails.render("problems", "en", ctx)
         else:
             fmt = app.date_formatter(r.language)
             ctx["documents"] = [
@@ -87,6 +90,15 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         yield from packets_for(current)
     for packet in plan.digests:
         yield ready(packet, [])
+    if plan.failures:
+        yield ready(problems_packet(plan), [])
+
+
+def problems_packet(plan: MonthPlan) -> Packet:
+    """The documents the run could not produce, for the coordinator who runs examdesk."""
+    org = plan.app.organisation
+    coordinator = Recipient(key="coordinator:problems", name=org.coordinator_name, email=org.coordinator_email)
+    return Packet(coordinator, "problems", failures=list(plan.failures))
 
 
 def packet_subject(app: App, docs: list[dict], language: str, school_year: str) -> str:
@@ -137,4 +149,4 @@ def _documents_packet(rows: list[dict]) -> Packet:
 
 def count_packets(plan: MonthPlan) -> int:
     with plan.app.unit_of_work() as uow:
-        return uow.documents.run_recipient_count(plan.run_id) + len(plan.digests)
+        return uow.documents.run_recipient_count(plan.run_id) + len(plan.digests) + bool(plan.failures)

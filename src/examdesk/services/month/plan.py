@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...domain.calendar import Month
 from ...domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
-from ...domain.documents import DigestItem, Packet, Recipient, RenderJob, staff_recipient
+from ...domain.documents import DigestItem, DocumentFailure, Packet, Recipient, RenderJob, staff_recipient
 from ...domain.due_rules import FixedDate, format_due
 from ...domain.families import FamilyInput, FamilyOutput, doc_key
 from ...domain.records import DistrictData
@@ -38,6 +38,8 @@ class MonthPlan:
     produced: Counter = field(default_factory=Counter)  # documents per task, counted while batching
     fallbacks: Counter = field(default_factory=Counter)  # (task id, note) -> letters
     static_notes: list[str] = field(default_factory=list)
+    failures: list[DocumentFailure] = field(default_factory=list)  # documents that could not be produced
+    fitted: Counter = field(default_factory=Counter)  # (task id, form field limit) -> values drawn smaller
     _return_dues: dict[tuple[str, str | None], date] = field(default_factory=dict)
 
     @property
@@ -95,6 +97,12 @@ class MonthPlan:
             if out.expected is not None and missing > 0:
                 notes.append(f"{task_id}: {missing} student(s) without {out.shortfall}; no letter")
         notes += [f"{task_id}: {n} letter(s): {note}" for (task_id, note), n in sorted(self.fallbacks.items())]
+        notes += [
+            f"{task_id}: {n} value(s) longer than a form allows ({limit}): kept whole, drawn smaller"
+            for (task_id, limit), n in sorted(self.fitted.items())
+        ]
+        if self.failures:
+            notes.append(f"{len(self.failures)} document(s) could not be produced: see failures.csv in the run folder")
         return notes
 
 
