@@ -146,6 +146,16 @@ class DataFiles(_Strict):
     exemptions: str | None = "exemptions.csv"  # optional: null when the district keeps none
     returns: str | None = "returns.csv"  # optional: secure materials returned after testing
     incidents: str | None = "incidents.csv"  # optional: testing irregularities and security breaches
+    # the grades the district's schools teach (0 = kindergarten): a row with another grade is refused
+    grades: tuple[int, int] = (0, 12)
+
+    @field_validator("grades")
+    @classmethod
+    def _grade_range(cls, value: tuple[int, int]) -> tuple[int, int]:
+        low, high = value
+        if not 0 <= low <= high <= 13:
+            raise ValueError("give the lowest and highest grade, from 0 (kindergarten) to 13, lowest first")
+        return value
 
 
 class OutputSettings(_Strict):

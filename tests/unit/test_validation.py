@@ -115,3 +115,45 @@ def test_validation_report_file_lists_every_problem(district, tmp_path):
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(report.problems) == 4  # three bad rows and one result for an exempted test
     assert set(rows[0]) == {"file", "row", "column", "value", "problem"}
+
+
+def test_row_numbers_match_the_spreadsheet_and_a_bad_row_is_only_that_row(district):
+    settings = load_settings(district)
+    students = settings.data_path("students")
+    lines = students.read_text(encoding="utf-8").splitlines()
+    # row 2 valid, row 3 blank, row 4 one field too many, row 5 an invalid grade, row 6 outside the grades
+    bad_grade = lines[3].split(",")
+    bad_grade[3] = "third"
+    high_grade = lines[4].split(",")
+    high_grade[3] = "14"
+    lines[2:5] = ["", lines[2] + ",surplus", ",".join(bad_grade), ",".join(high_grade)]
+    students.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data, report = load_district(settings)
+    found = {(p.row, p.column): p.message for p in report.problems if p.file.endswith("students.csv")}
+    assert found[(4, None)] == "has 15 fields but the header names 14 columns"
+    assert "whole number" in found[(5, "grade")]
+    assert found[(6, "grade")] == "is not one of the district's grades (0 to 12, setting data.grades)"
+    assert len(data.students) == 300 - 3  # the three bad rows; every other row goes on
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ","), ("utf-16", "\t")],  # plain, Excel's "CSV UTF-8", Excel's "Unicode text"
+)
+def test_tables_in_utf8_with_or_without_bom_and_excel_unicode_text_are_read(district, encoding, delimiter):
+    settings = load_settings(district)
+    staff = settings.data_path("staff")
+    with staff.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    staff.write_bytes("\n".join(delimiter.join(r) for r in rows).encode(encoding))
+    data, _ = load_district(settings)
+    assert data.staff_by_id["S001"].full_name == "Renée Castillo"
+
+
+def test_a_table_in_an_unidentifiable_encoding_is_refused_with_what_to_do(district):
+    settings = load_settings(district)
+    staff = settings.data_path("staff")
+    staff.write_bytes(staff.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(FatalDataError) as exc:
+        load_district(settings)
+    assert "staff.csv: not UTF-8 text (byte 0xE9" in str(exc.value) and "CSV UTF-8" in str(exc.value)

@@ -85,6 +85,7 @@ def _print_summary(s: dict) -> None:
         ("  reminders", "reminder_tasks"),
         ("  manual", "manual_tasks"),
         ("documents rendered", "documents_rendered"),
+        ("documents that could not be produced", "documents_failed"),
         ("already sent (documents, digest items)", "documents_already_sent"),
         ("messages sent", "messages_sent"),
         ("messages failed (retried next run)", "messages_failed"),
@@ -93,7 +94,7 @@ def _print_summary(s: dict) -> None:
         ("  of them left 'sending' by a process that died", "messages_recovered_unknown"),
         ("messages skipped (sent before)", "messages_skipped"),
     ]:
-        t.add_row(label, str(s[key]))
+        t.add_row(label, str(s.get(key, 0)))
     if "reminders_sent" in s:
         t.add_row("reminders sent (overdue signed documents)", str(s["reminders_sent"]))
     t.add_row("transport", s["transport"])
@@ -101,6 +102,13 @@ def _print_summary(s: dict) -> None:
     if not s["documents_rendered"] and not s["messages_sent"] and s["documents_already_sent"]:
         out.print(
             "[cyan]Everything for this month was already sent; nothing new went out (use --resend to send again).[/]"
+        )
+    if s.get("documents_failed"):
+        failures = Path(s["validation_report"]).with_name("failures.csv")
+        out.print(
+            f"[red]{s['documents_failed']} document(s) could not be produced[/] (listed in {failures} and emailed "
+            "to the coordinator); everything else was sent. Correct the data and run the month again.",
+            soft_wrap=True,
         )
     for note in s["notes"]:
         out.print(f"note: {note}", highlight=False, soft_wrap=True)

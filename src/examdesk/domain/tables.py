@@ -22,6 +22,9 @@ TRUE = {"y", "yes", "true", "1", "x"}
 FALSE = {"n", "no", "false", "0", ""}
 
 
+MALFORMED = "\x00malformed"  # a reader's note that a row could not be read (never a column name)
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -90,9 +93,14 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
         return None, ("is required" if col.required else None)
     if col.kind == "int":
         try:
-            return int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text), None
+            number = int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
         except ValueError:
             return None, "is not a whole number"
+        allowed = refs.get(col.ref) if col.ref else None
+        if allowed is not None and str(number) not in allowed:
+            low, high = min(allowed, key=int), max(allowed, key=int)
+            return None, f"is not one of the district's {col.ref} ({low} to {high}, setting data.{col.ref})"
+        return number, None
     if col.kind == "date":
         for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S"):
             try:
@@ -158,6 +166,10 @@ def validate_table(
     seen_keys: dict[tuple, int] = {}
     for row_no, raw in rows:
         result.total_rows += 1
+        if MALFORMED in raw:  # the reader could not split the row into the header's columns
+            result.problems.append(Problem(file, row_no, None, "", raw[MALFORMED]))
+            result.rejected_rows.add(row_no)
+            continue
         if all(str(v or "").strip() == "" for v in raw.values()):
             continue  # blank line
         typed: dict = {"_row": row_no}
@@ -201,7 +213,7 @@ STUDENTS = TableSpec(
         _c("student_id"),
         _c("first_name"),
         _c("last_name"),
-        _c("grade", "int"),
+        _c("grade", "int", ref="grades"),
         _c("site_id", ref="sites"),
         _c("birth_date", "date"),
         _c("home_language", "language"),
@@ -268,7 +280,7 @@ SESSIONS = TableSpec(
         _c("site_id", ref="sites"),
         _c("test_code"),
         _c("test_name"),
-        _c("grade", "int"),
+        _c("grade", "int", ref="grades"),
         _c("date", "date"),
         _c("start_time", "time"),
         _c("end_time", "time"),
@@ -297,7 +309,7 @@ MATERIALS = TableSpec(
         _c("security_number"),
         _c("site_id", ref="sites"),
         _c("material_type"),
-        _c("grade", "int"),
+        _c("grade", "int", ref="grades"),
         _c("subject"),
         _c("quantity", "int"),
         _c("session_id", ref="sessions", required=False),

@@ -93,7 +93,8 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
     All fatal problems (every missing file and column) are reported together.
     """
     sites = {s.id: Site(s.id, s.name, s.code, s.address) for s in settings.sites}
-    refs: dict[str, set[str]] = {"sites": set(sites)}
+    low, high = settings.data.grades
+    refs: dict[str, set[str]] = {"sites": set(sites), "grades": {str(g) for g in range(low, high + 1)}}
     report = ValidationReport()
     fatal: list[Problem] = []
     rows: dict[str, list[dict]] = {}
