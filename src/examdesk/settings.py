@@ -199,6 +199,10 @@ class FormSettings(_Strict):
     date_format: str = "MM/dd/yyyy"  # a Babel pattern for dates written into forms (UK: dd/MM/yyyy)
     irregularity_report_school_days: int = Field(2, ge=0, le=30)  # the state's window for an irregularity report
     state: str = "CA"  # written in the forms' State field
+    # returned forms come from outside: each is read in a child process within these bounds
+    returned_max_mb: float = Field(20, gt=0, le=500)  # a bigger file is refused unread
+    returned_seconds: float = Field(20, gt=0, le=600)  # reading one file takes at most this long
+    returned_memory_mb: int = Field(1024, ge=256, le=16384)  # the reader's address space
     # TrueType fonts (.ttf) for form-field text in scripts the shipped fonts lack, tried first
     fonts: list[Path] = Field(default_factory=list)
 

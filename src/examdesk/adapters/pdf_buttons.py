@@ -50,15 +50,25 @@ def zapf_dingbats(writer: PdfWriter) -> IndirectObject:
     return font
 
 
+MAX_FIELD_DEPTH = 64  # deeper field trees (or a /Parent loop) are not forms a person filled
+
+
 def inherited(dictionary: Any, key: str, default: Any = None) -> Any:
     """A field attribute from the widget or field itself, or the nearest parent field that has it."""
-    node = dictionary
-    while node is not None:
+    for node in parents(dictionary):
         if key in node:
             return node[key]
+    return default
+
+
+def parents(dictionary: Any) -> Iterator[Any]:
+    """The field itself, then its parent fields up to the root; a /Parent loop ends the walk."""
+    node, depth = dictionary, 0
+    while isinstance(node, DictionaryObject) and depth < MAX_FIELD_DEPTH:
+        yield node
         parent = node.get("/Parent")
         node = parent.get_object() if parent is not None else None
-    return default
+        depth += 1
 
 
 def _is_button(annotation: Any) -> bool:

@@ -38,7 +38,7 @@ from pypdf.generic import (
 from pypdf.generic._appearance_stream import TextStreamAppearance
 
 from ..errors import TemplateError
-from .pdf_buttons import draw_empty_on_states, inherited
+from .pdf_buttons import draw_empty_on_states, inherited, parents
 from .pdf_flatten import current_appearance, flatten_appearances
 from .pdf_font_objects import NewObjects, appearance_stream
 from .pdf_unicode_text import DrawnText, FontSet, UnicodeText, drawable_by_form_font
@@ -97,13 +97,7 @@ def _open(data: bytes, form_name: str) -> PdfReader:
 
 
 def _qualified_name(dictionary: DictionaryObject) -> str:
-    parts = []
-    node: Any = dictionary
-    while node is not None:
-        if "/T" in node:
-            parts.append(str(node["/T"]))
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
+    parts = [str(node["/T"]) for node in parents(dictionary) if "/T" in node]
     return ".".join(reversed(parts))
 
 

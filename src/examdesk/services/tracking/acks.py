@@ -11,7 +11,8 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from ...adapters.pdfforms import FormError, read_values
+from ...adapters.bounded_pdf import ReadLimits, limits_from, read_values_bounded
+from ...adapters.pdfforms import FormError
 from ...adapters.tables import TableReadError, read_table
 from ...domain.documents import document_id
 from ...domain.fieldmap import FieldMap
@@ -84,13 +85,14 @@ class ExpectedReturns:
 
 
 def read_return(
-    path: Path, maps: dict[str, FieldMap], expected: ExpectedReturns, day_first: bool
+    path: Path, maps: dict[str, FieldMap], expected: ExpectedReturns, day_first: bool, limits: ReadLimits
 ) -> tuple[ReturnedForm, dict | None]:
     """What one returned PDF says, and the acknowledgement to record (None when it matches nothing).
-    ``maps``: the field maps of the forms that come back, by form name."""
+    ``maps``: the field maps of the forms that come back, by form name. The file is read within
+    ``limits`` (time, memory, size): it comes from outside."""
     try:
-        values = read_values(path.read_bytes(), path.name)
-    except FormError as exc:
+        values = read_values_bounded(path, limits)
+    except (FormError, OSError) as exc:
         return ReturnedForm(path, "unreadable", message=str(exc)), None
     found = _which_map(values, maps)
     if found is None:
@@ -155,12 +157,14 @@ def import_returns(app: App, paths: Iterable[Path]) -> list[ReturnedForm]:
         if field_map.comes_back:
             maps[name] = field_map
     day_first = app.settings.forms.date_format.lower().startswith("d")
+    forms = app.settings.forms
+    limits = limits_from(forms.returned_max_mb, forms.returned_seconds, forms.returned_memory_mb)
     files = pdf_files(paths)
     with app.unit_of_work() as uow:
         expected = ExpectedReturns.of(uow.documents.expected_returns(app.school_year.label))
         results = []
         for path in files:
-            result, row = read_return(path, maps, expected, day_first)
+            result, row = read_return(path, maps, expected, day_first, limits)
             if row is not None:
                 uow.acks.record({**row, "school_year": app.school_year.label})
                 uow.commit()
