@@ -160,6 +160,9 @@ class DataFiles(_Strict):
 
 class OutputSettings(_Strict):
     directory: Path = Path("output")
+    # what an attachment's name says about the student it concerns: the document's own id
+    # ("testing-notice_ED-1A2B…_es.docx", default) or, if the district chooses, the student's SSID
+    attachment_names: Literal["document_id", "student_id"] = "document_id"
 
 
 class MailSettings(_Strict):

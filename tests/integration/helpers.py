@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import email
 import io
+import re
 from datetime import date
 from email.policy import default as default_policy
 from pathlib import Path
 
 from docx import Document
+from sqlalchemy import select
 
+from examdesk.adapters.ledger import LedgerDatabase
+from examdesk.adapters.ledger.schema import documents
 from examdesk.bootstrap import build_app
 from examdesk.domain.calendar import parse_month
+from examdesk.domain.documents import document_id
 from examdesk.services.app import App
 from examdesk.services.month.delivery import deliver_month
 from examdesk.services.month.documents import batches, render_batch
 from examdesk.services.month.plan import prepare_month
 from examdesk.services.month.record import finish_month
 from examdesk.services.tracking.tracker import write_tracker
+from examdesk.settings import load_settings
 
 
 def run_month(
@@ -50,3 +56,19 @@ def read_outbox(output: Path, month_key: str) -> list[email.message.EmailMessage
 
 def attachments(msg) -> list[tuple[str, bytes]]:
     return [(part.get_filename(), part.get_content()) for part in msg.iter_attachments()]
+
+
+def students_by_document(source: Path | App) -> dict[str, str]:
+    """Document id -> the student the document is about, from the ledger (attachment names carry
+    the document id, not the student's SSID)."""
+    ledger = source.ledger if isinstance(source, App) else LedgerDatabase(load_settings(source).ledger_url)
+    with ledger.engine.connect() as connection:
+        rows = connection.execute(select(documents.c.doc_key, documents.c.student_ref))
+        return {document_id(key): student for key, student in rows if student}
+
+
+def student_in(filename: str, students: dict[str, str]) -> str:
+    """The student an attachment is about, by the document id in its name."""
+    found = re.search(r"ED-[0-9A-F]{16}", filename)
+    assert found, f"{filename}: no document id in the attachment's name"
+    return students[found.group(0)]

@@ -15,7 +15,7 @@ from docx import Document
 from examdesk.domain.checklist import parse_checklist
 from examdesk.domain.registry import FAMILIES
 from examdesk.settings import load_settings
-from helpers import attachments, docx_text, read_outbox, run_month
+from helpers import attachments, docx_text, read_outbox, run_month, student_in, students_by_document
 
 pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
@@ -46,6 +46,7 @@ def test_march_testing_days_reach_each_family_in_their_language(district, tmp_pa
     spanish = 0
     schedules = 0
     languages_seen: set[str] = set()
+    about = students_by_document(district)
     for msg in read_outbox(load_settings(district).output_dir, "2027-03"):
         to = msg["To"].addresses[0].addr_spec
         if to not in guardians:
@@ -58,7 +59,7 @@ def test_march_testing_days_reach_each_family_in_their_language(district, tmp_pa
             if not name.startswith("testing-days_") or not name.endswith(".docx"):
                 continue
             schedules += 1
-            sid = name.split("_")[1]
+            sid = student_in(name, about)
             doc = Document(io.BytesIO(content))
             tests = [r.cells[0].text for r in doc.tables[0].rows[1:]]
             assert tests

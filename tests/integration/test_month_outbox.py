@@ -13,7 +13,7 @@ from examdesk.services.month.documents import RenderingFailed, batches, render_b
 from examdesk.services.month.plan import prepare_month
 from examdesk.settings import load_settings
 from fakes import ledger_messages, task_statuses
-from helpers import attachments, docx_text, read_outbox, run_month
+from helpers import attachments, docx_text, read_outbox, run_month, student_in, students_by_document
 
 pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
@@ -35,11 +35,13 @@ def test_february_sends_one_packet_per_guardian_with_their_own_letters(district,
     assert sum(len(attachments(m)) for m in letters) == 300
     assert summary["validation_problems"] == 4  # three bad rows, one result for an exempted test
     seen_students = set()
+    about = students_by_document(district)
     for msg in letters:
         assert re.fullmatch(r"<[0-9a-f]{32}@mesaverde\.example\.org>", msg["Message-ID"])
         guardian = msg["To"].addresses[0].display_name
         for filename, content in attachments(msg):
-            sid = re.search(r"_(\d{10})_", filename).group(1)
+            sid = student_in(filename, about)
+            assert sid not in filename  # the attachment's name carries the document id, not the SSID
             text = docx_text(content)
             assert names[sid] in text, filename
             assert sid in text  # the footer reference, in any language
@@ -196,5 +198,9 @@ def test_broken_template_stops_before_any_email(district, tmp_path):
 def test_output_folders_are_private(district):
     run_month(district, "february")
     settings = load_settings(district)
-    for folder in (settings.output_dir, settings.output_dir / "2026-27" / "2027-02", settings.state_dir):
-        assert folder.stat().st_mode & 0o077 == 0, folder
+    # every folder and file holding student data: documents, messages, the ledger, reports, tracker
+    paths = [settings.output_dir, *settings.output_dir.rglob("*"), *settings.state_dir.rglob("*")]
+    assert any(p.suffix == ".eml" for p in paths) and any(p.name == "ledger.sqlite3" for p in paths)
+    assert any(p.parent.name == "documents" for p in paths)
+    for path in paths:
+        assert path.stat().st_mode & 0o077 == 0, (path, oct(path.stat().st_mode))

@@ -12,7 +12,7 @@ from examdesk.domain.messages import MessageState
 from examdesk.errors import ConfigurationError
 from examdesk.services.month.resend import release
 from fakes import RecordingTransport, ledger_messages, memory_app
-from helpers import attachments, docx_text, run_month
+from helpers import attachments, docx_text, run_month, student_in, students_by_document
 
 
 def guardians(data_dir) -> dict[str, set[str]]:
@@ -31,12 +31,13 @@ def test_february_sends_each_family_its_own_letters_once(district, tmp_path):
     summary = run_month(None, "february", app=app)
     assert summary["documents_rendered"] == 300 and summary["messages_sent"] == len(transport.sent)
     primary = guardians(tmp_path / "data")
+    students = students_by_document(app)
     letters = 0
     for to, msg in transport.sent:
         for name, content in attachments(msg):
             if name.startswith("testing-notice_"):
                 letters += 1
-                student = name.split("_")[1]
+                student = student_in(name, students)
                 assert student in primary[to]  # only to that student's own guardian
                 assert student in docx_text(content)
     assert letters == 300

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ from openpyxl import load_workbook
 from examdesk.bootstrap import build_app
 from examdesk.services.tracking.status import status_rows
 from examdesk.settings import load_settings
-from helpers import attachments, docx_text, read_outbox, run_month
+from helpers import attachments, docx_text, read_outbox, run_month, student_in, students_by_document
 
 pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
@@ -46,12 +45,13 @@ def test_june_result_letters_carry_each_students_own_scores(district, tmp_path):
     assert summary["documents_rendered"] == len(expected) + sites + 1  # and the coordinator the held list
     settings = load_settings(district)
     seen, adults = set(), 0
+    about = students_by_document(district)
     guardian_emails = {r["email"] for r in csv.DictReader((data / "guardians.csv").open(encoding="utf-8"))}
     for msg in read_outbox(settings.output_dir, "2027-06"):
         for filename, content in attachments(msg):
             if not filename.startswith("results_"):
                 continue
-            sid = re.search(r"_(\d{10})_", filename).group(1)
+            sid = student_in(filename, about)
             text = docx_text(content)
             student = students[sid]
             name = f"{student['first_name']} {student['last_name']}"

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from conftest import edit_config
 from examdesk.settings import load_settings
-from helpers import attachments, docx_text, read_outbox, run_month
+from helpers import attachments, docx_text, read_outbox, run_month, student_in, students_by_document
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
@@ -48,12 +48,13 @@ def test_timetables_extra_time_and_clashes(district, tmp_path):
     entries = rows(data / "entries.csv")
     settings = load_settings(district)
     timetables, clash_reports, duty, invites = {}, [], {}, {}
+    about = students_by_document(district)
     for msg in read_outbox(settings.output_dir, "2027-03"):
         for filename, content in attachments(msg):
             if filename.startswith("timetable_"):
-                timetables[filename.removesuffix(".docx").split("_")[1]] = content
+                timetables[student_in(filename, about)] = content
             elif filename.startswith("exams_") and filename.endswith(".ics"):
-                invites[filename.removesuffix(".ics").split("_")[1]] = content
+                invites[student_in(filename, about)] = content
             elif filename.startswith("clash-report_"):
                 clash_reports.append(docx_text(content))
             elif filename.startswith("duty-timetable_"):

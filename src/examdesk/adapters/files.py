@@ -20,7 +20,23 @@ def write_atomic(path: Path, content: bytes) -> None:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Folders that hold student data are readable by their owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Folders that hold student data are readable by their owner only: the folder and every folder
+    it creates on the way (``mkdir(parents=True)`` would leave those open to everyone)."""
+    missing = []
+    node = path
+    while not node.exists():
+        missing.append(node)
+        node = node.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)
     os.chmod(path, 0o700)
+    return path
+
+
+def make_private_file(path: Path) -> Path:
+    """An (empty) file only its owner can read, created before a library writes into it."""
+    make_private_dir(path.parent)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
     return path

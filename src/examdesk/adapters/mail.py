@@ -26,7 +26,7 @@ from typing import Protocol
 import yagmail
 
 from ..errors import ConfigurationError, DeliveryError
-from .files import write_atomic
+from .files import make_private_dir, make_private_file, write_atomic
 from .safe_csv import csv_text
 
 
@@ -127,7 +127,7 @@ class OutboxTransport:
         self.directory = directory
 
     def open(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dir(self.directory)
 
     def send(self, message: Message, envelope_to: str) -> None:
         key = message["X-Examdesk-Key"]
@@ -135,6 +135,8 @@ class OutboxTransport:
         write_atomic(final, message_bytes(message))
         index = self.directory / "index.csv"
         new = not index.exists()
+        if new:
+            make_private_file(index)
         with index.open("a", newline="", encoding="utf-8") as fh:
             if new:
                 fh.write(csv_text([["written_at", "message_id", "to", "subject", "attachments", "file"]]))

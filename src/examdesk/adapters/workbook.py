@@ -12,7 +12,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .files import write_atomic
+from .files import make_private_dir, write_atomic
 
 FILLS = {
     "done": "C6EFCE",
@@ -200,7 +200,7 @@ def write_tracker(
     )
     for spec in more:
         _sheet(wb, spec.title, spec.header, spec.rows, spec.status_column, spec.widths)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dir(path.parent)
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(path, buffer.getvalue())

@@ -9,13 +9,14 @@ registry of all families (``domain.registry``) is what the month pipeline, compl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from .calendar import Month, WorkingCalendar
 from .checklist import Task
-from .documents import Recipient, RenderJob
+from .documents import Recipient, RenderJob, document_id
 from .organisation import Organisation, Signatory
 from .records import DistrictData
 
@@ -77,6 +78,7 @@ class FamilyInput:
     irregularity_report_school_days: int = 2
     translate: Callable[[str, str], str] = lambda language, text: text  # (language, English) -> wording
     copy_guardians: bool = False  # candidates' documents are copied to their primary guardian
+    attachment_names: str = "document_id"  # or "student_id": what a student's attachment name carries
 
     def translator(self, language: str) -> Callable[[str], str]:
         """English wording -> ``language``'s, from the district's catalogues."""
@@ -93,12 +95,22 @@ class FamilyInput:
         language: str = "en",
         student_id: str | None = None,
         note: str | None = None,
+        about_student: str | None = None,
     ) -> RenderJob:
         """A render job of this family: its doc key built from ``key``, its template, format and
-        whether it comes back taken from the family's declared ``output`` (default: the first)."""
+        whether it comes back taken from the family's declared ``output`` (default: the first).
+
+        ``student_id`` counts the document as that student's letter; ``about_student`` (default:
+        ``student_id``) is the student the document is about: unless the district chose
+        ``student_id`` attachment names, their SSID in ``filename`` becomes the document's id."""
         out = self.family.output(output)
+        key_text = doc_key(self.school_year, self.month.key, self.task.id, *key)
+        about = about_student or student_id
+        if about and self.attachment_names != "student_id":
+            whole = rf"(?<![A-Za-z0-9]){re.escape(about)}(?![A-Za-z0-9])"  # the id itself, not part of another
+            filename = re.sub(whole, document_id(key_text), filename)
         return RenderJob(
-            doc_key=doc_key(self.school_year, self.month.key, self.task.id, *key),
+            doc_key=key_text,
             task_id=self.task.id,
             family=self.family.name,
             template=out.template,

@@ -89,4 +89,5 @@ def _jobs(inp: FamilyInput, testing: list[tuple[Student, list[Sitting]]]) -> Ite
             title=_(CALENDAR_TITLE).format(name=student.first_name),
             context={"events": events, "name": student.first_name},
             student_id=None,  # counted once, with the schedule
+            about_student=student.student_id,
         )

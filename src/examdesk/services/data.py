@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..adapters.files import write_atomic
+from ..adapters.files import make_private_dir, write_atomic
 from ..adapters.safe_csv import csv_text
 from ..adapters.tables import TableReadError, read_table
 from ..domain.calendar import SchoolYear
@@ -49,7 +49,7 @@ class ValidationReport:
         return sum(len(r.rejected_rows) for r in self.results)
 
     def write_csv(self, path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         rows: list[list] = [["file", "row", "column", "value", "problem"]]
         rows += [
             [p.file, p.row if p.row is not None else "", p.column or "", p.value, p.message] for p in self.problems

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from ..files import make_private_file
 from .repositories import (
     Acknowledgements,
     DocumentFailures,
@@ -70,8 +71,8 @@ def engine_for(url: str) -> Engine:
 def _create(url: str) -> Engine:
     if url == IN_MEMORY:
         return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if url.startswith("sqlite:///"):  # the ledger holds student data: its file is the owner's only
+        make_private_file(Path(url.removeprefix("sqlite:///")))
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -105,7 +106,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "w") as lock:
+    with open(make_private_file(Path(f"{database}.migrate-lock")), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

@@ -137,6 +137,7 @@ def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:
                 irregularity_report_school_days=app.settings.forms.irregularity_report_school_days,
                 translate=app.catalogues.translate,
                 copy_guardians=app.settings.letters.copy_guardians,
+                attachment_names=app.settings.output.attachment_names,
             )
         )
         sources.append((pt.task.id, out))
