@@ -7,6 +7,7 @@ coordinator sees in a spreadsheet (the header is row 1).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,6 +86,9 @@ class FatalDataError(InputDataError):
 def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
     """Return (value, error message or None)."""
     text = raw.strip()
+    control = next((c for c in text if _is_control(c)), None)
+    if control is not None:
+        return None, f"holds a control character (U+{ord(control):04X}) that documents cannot show"
     if text == "":
         if col.kind == "bool":
             return False, None if not col.required else "is required (Y or N)"
@@ -140,6 +144,11 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
     if col.ref is not None and text not in refs.get(col.ref, set()):
         return None, f"refers to an unknown {_REF_NAMES.get(col.ref, col.ref)} (or one whose row was rejected)"
     return text, None
+
+
+def _is_control(char: str) -> bool:
+    """C0/C1 control characters other than tab and line breaks: Word, PDF and spreadsheets refuse them."""
+    return unicodedata.category(char) == "Cc" and char not in "\t\n\r"
 
 
 _REF_NAMES = {"sites": "site", "students": "student", "staff": "staff member", "sessions": "session"}
