@@ -160,3 +160,19 @@ def test_render_mail_merge_from_csv_and_json(tmp_path):
     assert result.exit_code == 1
     assert "bad.json, object 2: simple.docx: undefined variable" in " ".join(result.output.split())
     assert len(list((tmp_path / "bad").glob("*.docx"))) == 1
+
+
+def test_render_on_a_template_from_anyone_cannot_reach_python_internals(tmp_path):
+    from docx import Document
+
+    template = tmp_path / "from-anyone.docx"
+    doc = Document()
+    doc.add_paragraph("Hello {{ name }} {{ name.__class__.__mro__[1].__subclasses__() }}")
+    doc.save(template)
+    data = tmp_path / "data.csv"
+    data.write_text("name\nAna\n", encoding="utf-8")
+    result = runner.invoke(app, ["render", str(template), str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "from-anyone.docx" in said and "unsafe" in said and "__class__" in said
+    assert not list((tmp_path / "out").glob("*.docx"))
