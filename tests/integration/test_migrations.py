@@ -83,3 +83,34 @@ def test_processes_opening_a_new_ledger_at_once_take_turns(ledger_url, tmp_path)
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
         assert "messages" in inspect(c).get_table_names()
     engine.dispose()
+
+
+def test_a_migration_that_fails_halfway_leaves_nothing_behind_and_the_next_run_completes(
+    ledger_url, tmp_path, monkeypatch
+):
+    from alembic.operations import Operations
+
+    url = url_for(ledger_url, tmp_path)
+    create_table = Operations.create_table
+
+    def fails_after_creating(self, name, *args, **kwargs):
+        created = create_table(self, name, *args, **kwargs)
+        if name == "document_failures":  # the newest migration's table: the disk fills up right after
+            raise RuntimeError("disk full")
+        return created
+
+    monkeypatch.setattr(Operations, "create_table", fails_after_creating)
+    engine = create_engine(url)
+    try:
+        migrate(engine)
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the migration should have failed")
+    tables = inspect(engine).get_table_names()
+    assert "document_failures" not in tables and "runs" not in tables  # rolled back whole, DDL included
+    monkeypatch.setattr(Operations, "create_table", create_table)
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+    engine.dispose()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import progress
-from . import delivery, forms, month, prefect, tools
+from . import delivery, forms, month, prefect, tools, windows
 from .common import ExamdeskGroup
 
 app = typer.Typer(
@@ -49,5 +49,6 @@ for command in (
 app.add_typer(tools.templates_app, name="templates")
 app.add_typer(forms.forms_app, name="forms")
 app.add_typer(forms.ack_app, name="ack")
+app.add_typer(windows.windows_app, name="windows")
 
 __all__ = ["app"]

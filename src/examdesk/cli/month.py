@@ -17,6 +17,7 @@ from ..services.data import load_district
 from ..services.month.record import needs_attention
 from ..services.tracking.returns import return_rows, returns_by_site
 from ..services.tracking.status import mark_task, status_rows
+from ..services.windows import check_windows
 from .common import (
     ConfigOpt,
     TodayOpt,
@@ -123,6 +124,7 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
     out.print(f"config ok: {app.settings.config_file}")
     out.print(f"checklist ok: {len(app.checklist)} tasks ({app.settings.checklist_path})")
     _, report = load_district(app.settings, app.school_year)
+    check_windows(app, report, app.today)  # each site's testing window against its program's rules
     t = Table("table", "file", "rows", "valid", "rejected", "problems")
     for r in report.summary_rows():
         t.add_row(r["table"], r["file"], str(r["rows"]), str(r["valid"]), str(r["rejected"]), str(r["problems"]))

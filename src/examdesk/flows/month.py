@@ -140,6 +140,8 @@ def month_flow(
     summary["tracker"] = write_tracker(_given(app), _given(month_plan.data))
     publish(month_plan, summary)
     outcome_line = (
+        f"{summary['documents_failed']} document(s) could not be produced; " if summary["documents_failed"] else ""
+    ) + (
         f"sent {summary['messages_sent']}, failed {summary['messages_failed']}, "
         f"refused {summary['messages_failed_permanent']}, unknown {summary['messages_unknown']}, "
         f"skipped {summary['messages_skipped']}"

@@ -21,7 +21,7 @@ from types import TracebackType
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from ..files import make_private_file
 from .repositories import (
@@ -90,7 +90,7 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with _migration_lock(engine), engine.begin() as connection:
+    with _migration_lock(engine), _transactional_ddl(engine).begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7450031)")
         tables = inspect(connection).get_table_names()
@@ -98,6 +98,19 @@ def migrate(engine: Engine) -> None:
         if "runs" in tables and "alembic_version" not in tables:
             command.stamp(config, INITIAL_REVISION)
         command.upgrade(config, "head")
+
+
+def _transactional_ddl(engine: Engine) -> Engine:
+    """An engine whose transactions include schema changes. Python's sqlite3 driver commits before
+    each CREATE or ALTER on its own, so a migration that failed halfway left tables without their
+    revision and a ledger no later run could migrate; with the driver's own transaction handling
+    off and an explicit BEGIN, a failed migration rolls back whole (SQLAlchemy's pysqlite recipe)."""
+    if engine.dialect.name != "sqlite" or str(engine.url) == IN_MEMORY:
+        return engine
+    migrating = create_engine(engine.url, poolclass=NullPool, connect_args={"isolation_level": None})
+    event.listen(migrating, "connect", _sqlite_pragmas)
+    event.listen(migrating, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    return migrating
 
 
 @contextmanager
