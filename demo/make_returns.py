@@ -2,8 +2,8 @@
 
 They are filled with plain pypdf, the way any viewer saves a form, not with examdesk's filler.
 The document ids are those the demo year gives the forms it sends (security agreements in
-March 2027, post-test certifications in June 2027), so `examdesk ack import demo/returned`
-after those months shows completion moving:
+March 2027, post-test certifications on the day each site's window ends: Lincoln's on May 21,
+2027), so `examdesk ack import demo/returned` after those days shows completion moving:
 
 - two complete agreements matched by their hidden document id;
 - one agreement returned without the box ticked and without a date (incomplete);
@@ -27,7 +27,7 @@ from examdesk.domain.documents import document_id  # noqa: E402
 
 OUT = ROOT / "demo" / "returned"
 AGREEMENT_KEY = "2026-27/2027-03/parcc-before-14/staff:{}/form"
-CERTIFICATION_KEY = "2026-27/2027-06/parcc-after-08/certification:{}"
+CERTIFICATION_KEY = "2026-27/2027-05/parcc-after-08/certification:{}"
 
 
 def viewer_fill(form: str, values: dict[str, str]) -> bytes:
@@ -85,11 +85,11 @@ def main() -> None:
         {
             "coordinator_name": f"{coordinator['first_name']} {coordinator['last_name']}",
             "coordinator_signature": f"{coordinator['first_name']} {coordinator['last_name']}",
-            "coordinator_date": "06/04/2027",
+            "coordinator_date": "05/26/2027",
             "agreed": "/Yes",
             "scorable_boxes": "2",
             "nonscorable_boxes": "1",
-            "ship_back_date": "06/03/2027",
+            "ship_back_date": "05/25/2027",
             "document_id": document_id(CERTIFICATION_KEY.format("LIN")),
         },
     )

@@ -527,7 +527,10 @@ def build_custody_reconciliation() -> Path:
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
     doc.add_heading("Secure materials reconciliation: {{ site.name }}", level=1)
-    doc.add_paragraph("{{ district.name }} · {{ letter_date }} · for {{ coordinator }}")
+    doc.add_paragraph(
+        "{{ district.name }} · {{ letter_date }} · for {{ coordinator }}"
+        "{% if version is defined %} · {{ version.label }}{% endif %}"
+    )
     doc.add_paragraph(
         "Issued: {{ counts.issued }}   Returned: {{ counts.returned }}   To resolve: {{ counts.problems }}"
     )

@@ -216,6 +216,22 @@ class TrackingSettings(_Strict):
     returns_to: str = "district_coordinator"  # the contact every signed document goes back to, by email
 
 
+class ScheduleSettings(_Strict):
+    """When `examdesk serve` runs the flows, as cron lines in the district's time zone. Each flow
+    checks the day itself: the month flow acts on the month's first working day, the day flow on
+    working days only (weekends, public holidays and closures are skipped)."""
+
+    month: str = "0 7 1-7 * 1-5"  # 07:00 on weekdays 1-7 of each month
+    day: str = "30 7 * * 1-5"  # 07:30 every weekday
+
+    @field_validator("month", "day")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"{value!r} is not a cron line (minute hour day month weekday)")
+        return value
+
+
 class LedgerSettings(_Strict):
     url: str | None = None  # default: SQLite file under the output folder
 
@@ -236,6 +252,7 @@ class Settings(BaseSettings):
     forms: FormSettings = Field(default_factory=lambda: FormSettings())
     tracking: TrackingSettings = Field(default_factory=lambda: TrackingSettings())
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     # set by load_settings, not by the file
     config_file: Path = Field(default=Path("."), exclude=True)

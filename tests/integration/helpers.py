@@ -15,13 +15,15 @@ from sqlalchemy import select
 from examdesk.adapters.ledger import LedgerDatabase
 from examdesk.adapters.ledger.schema import documents
 from examdesk.bootstrap import build_app
-from examdesk.domain.calendar import parse_month
+from examdesk.domain.calendar import Month, parse_month
 from examdesk.domain.documents import document_id
+from examdesk.domain.messages import MessageState
 from examdesk.services.app import App
 from examdesk.services.month.delivery import deliver_month
 from examdesk.services.month.documents import batches, render_batch
 from examdesk.services.month.plan import prepare_month
 from examdesk.services.month.record import finish_month
+from examdesk.services.tracking.reminders import send_reminders
 from examdesk.services.tracking.tracker import write_tracker
 from examdesk.settings import load_settings
 
@@ -36,6 +38,20 @@ def run_month(
     outcome = deliver_month(plan)
     summary = finish_month(plan, rendered, outcome)
     summary["tracker"] = str(write_tracker(app, app.today, plan.data))
+    return summary
+
+
+def run_day(app: App, day: date) -> dict:
+    """The day flow's steps, without Prefect: the month that holds ``day`` as of that day (what has
+    happened and was not sent yet, and who has tasks due today), then the reminders."""
+    app.today = day
+    if not app.calendar.is_working_day(day):
+        return {"skipped": True}
+    plan = prepare_month(app, Month(day.year, day.month), day=True)
+    rendered = sum(render_batch(plan, batch) for batch in batches(plan))
+    summary = finish_month(plan, rendered, deliver_month(plan))
+    result, _ = send_reminders(app, day, plan.data)
+    summary["reminders_sent"] = result.states[MessageState.SENT]
     return summary
 
 

@@ -97,7 +97,11 @@ def test_irregularity_materials_and_certification_forms_after_testing(district, 
         writer.writerows(roster)
     students = {s["student_id"]: s for s in roster}
     coordinators = {s["site_id"]: s for s in rows(data / "staff.csv") if s["role"] == "site_coordinator"}
-    run_month(district, "april", today=date(2027, 4, 1))
+    run_month(district, "april", today=date(2027, 4, 1))  # nothing has happened yet: nothing is reported
+    assert pdfs(district, "2027-04", "irregularity-report") == {}
+    run_month(district, "april", today=date(2027, 4, 14))  # the day after INC-001 (April 13)
+    assert list(pdfs(district, "2027-04", "irregularity-report")) == ["irregularity-report_INC-001.pdf"]
+    run_month(district, "april", today=date(2027, 4, 30))  # the other two, and INC-001 not again
     reports = pdfs(district, "2027-04", "irregularity-report")
     assert sorted(reports) == sorted(f"irregularity-report_{i['incident_id']}.pdf" for i in incidents)
     # two working days after each incident (no holiday or closure falls between in the demo's April)
@@ -128,7 +132,9 @@ def test_irregularity_materials_and_certification_forms_after_testing(district, 
     assert "Ánh Nguyễn 阮" in flat  # drawn with an embedded font, read back through its ToUnicode map
 
     # what the returns table says is missing, short or damaged, computed here from the CSVs
-    run_month(district, "may", today=date(2027, 5, 1))
+    run_month(district, "may", today=date(2027, 5, 3))  # every site still testing: nothing to reconcile
+    assert pdfs(district, "2027-05", "materials-report") == {}
+    run_month(district, "may", today=date(2027, 5, 28))  # the last windows end today
     materials = {m["security_number"]: m for m in rows(data / "materials.csv") if m["session_id"]}
     returns = {r["security_number"]: r for r in rows(data / "returns.csv")}
     expected: dict[str, set[str]] = {}
@@ -151,8 +157,11 @@ def test_irregularity_materials_and_certification_forms_after_testing(district, 
         assert all(values[f"item{i}_administration"] in ("Spring", " ", "", None) for i in range(1, 9))
     assert found == expected
 
+    # each site certified on the day its window ended (LIN on May 21, RMS and VHS today): keyed to May,
+    # so June's run, which looks back at May, sends none of them again
+    certifications = pdfs(district, "2027-05", "post-test-certification")
     run_month(district, "june", today=date(2027, 6, 1))
-    certifications = pdfs(district, "2027-06", "post-test-certification")
+    assert pdfs(district, "2027-06", "post-test-certification") == {}
     assert sorted(certifications) == sorted(f"post-test-certification_{s}.pdf" for s in coordinators)
     for site, coordinator in coordinators.items():
         to, values, _ = certifications[f"post-test-certification_{site}.pdf"]

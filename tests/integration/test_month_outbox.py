@@ -8,7 +8,7 @@ import pytest
 
 from conftest import edit_config
 from examdesk.bootstrap import build_app
-from examdesk.domain.calendar import parse_month
+from examdesk.domain.calendar import SchoolYear, parse_month
 from examdesk.services.month.documents import RenderingFailed, batches, render_batch
 from examdesk.services.month.plan import prepare_month
 from examdesk.settings import load_settings
@@ -155,15 +155,18 @@ def test_every_month_of_the_year_runs(district):
         "may",
         "june",
     ]:
-        summary = run_month(district, month)
+        first = parse_month(month, SchoolYear(2026)).first_day  # each month as of its first day, as scheduled
+        summary = run_month(district, month, today=first)
         assert summary["messages_failed"] == 0, month
         assert summary["tasks"] > 0 and summary["messages_sent"] > 0, month
         totals[summary["month"]] = summary
     assert totals["2027-02"]["documents_rendered"] == 300
-    assert totals["2027-06"]["documents_rendered"] > 250  # result letters
+    # result letters: the results arrived on May 24, after May's run; June's run looks back at May
+    assert totals["2027-06"]["documents_rendered"] > 250
     assert totals["2027-01"]["documents_rendered"] == 3  # a student list per site
     assert totals["2027-03"]["documents_rendered"] > 30  # security agreements and site summaries
-    # testing months: site lists, a chain-of-custody sheet per session, and (May) the reconciliation per site
+    # testing months: site lists, a chain-of-custody sheet per session, (May) April's incidents, each of
+    # which happened after April's run; the windows end in May, so (June) a reconciliation per site
     assert totals["2027-04"]["documents_rendered"] > 3 and totals["2027-05"]["documents_rendered"] > 6
     # the PDF forms: the coordinator designation in July, paper-exam requests in December
     assert totals["2026-07"]["documents_rendered"] == 1 and totals["2026-12"]["documents_rendered"] > 0

@@ -76,3 +76,35 @@ def test_scheduled_run_acts_only_on_the_first_working_day(prefect_harness, distr
     assert skipped == {"skipped": True, "month": "2026-11"}
     ran = month_flow(month="current", config=str(district), today=date(2026, 11, 2), only_first_working_day=True)
     assert ran["month"] == "2026-11" and ran["messages_sent"] > 0
+
+
+def test_tick_runs_the_day_flow_on_each_working_day_and_serve_schedules_both_flows(prefect_harness, district):
+    from typer.testing import CliRunner
+
+    from examdesk.bootstrap import build_app
+    from examdesk.cli import app as cli
+    from examdesk.cli.prefect import scheduled_deployments
+    from examdesk.services.tools.history import recent_runs
+
+    runner = CliRunner()
+    span = runner.invoke(cli, ["tick", "-c", str(district), "--today", "2027-04-16", "--through", "2027-04-19"])
+    assert span.exit_code == 0, span.output
+    lines = {line[:14]: line for line in span.output.splitlines() if line[:3] in ("Fri", "Sat", "Sun", "Mon")}
+    assert set(lines) == {"Fri 2027-04-16", "Mon 2027-04-19"}  # the weekend is not worked
+    assert "parcc-during-05 1" in lines["Fri 2027-04-16"]  # INC-001 (April 13): the first day examdesk ran
+    assert "parcc-during-05 1" in lines["Mon 2027-04-19"]  # INC-003, on the day it happened
+    assert "2 working day(s) worked, 2 day(s) skipped" in span.output
+
+    again = runner.invoke(cli, ["tick", "-c", str(district), "--today", "2027-04-19"])
+    assert again.exit_code == 0 and "messages sent                                   │ 0" in again.output
+    weekend = runner.invoke(cli, ["tick", "-c", str(district), "--today", "2027-04-17"])
+    assert weekend.exit_code == 0 and "not a working day" in weekend.output
+
+    names = [r["name"] for r in recent_runs(5, "America/Los_Angeles")]
+    assert names[:3] == ["2026-27 day 2027-04-19", "2026-27 day 2027-04-19", "2026-27 day 2027-04-16"]
+
+    month, day = scheduled_deployments(build_app(district), "0 7 1-7 * 1-5", "30 7 * * 1-5")
+    assert (month.flow_name, day.flow_name) == ("examdesk-month", "examdesk-day")
+    assert [s.schedule.cron for s in day.schedules] == ["30 7 * * 1-5"]
+    assert day.schedules[0].schedule.timezone == "America/Los_Angeles"
+    assert day.parameters == {"config": str(district)}  # identifiers only

@@ -1,14 +1,13 @@
 """A month delivered to a real SMTP server on 127.0.0.1 (aiosmtpd), parsed on arrival."""
 
 import csv
-import re
 
 import pytest
 
 from examdesk.errors import ConfigurationError
 from examdesk.settings import load_settings
 from fakes import ledger_messages
-from helpers import attachments, docx_text, run_month
+from helpers import attachments, docx_text, run_month, student_in, students_by_document
 
 pytestmark = pytest.mark.slow  # whole months through the services, real servers or processes
 
@@ -32,13 +31,14 @@ def test_february_over_smtp_every_letter_names_its_own_student_and_guardian(smtp
     assert summary["transport"] == "smtp"
     assert summary["messages_sent"] == len(received.messages) > 250
     letters = 0
+    about = students_by_document(district)  # attachment names carry the document's id, not the SSID
     for mail_from, rcpt_tos, msg in received.messages:
         assert mail_from == "assessment@mesaverde.example.org"
         assert rcpt_tos == [msg["To"].addresses[0].addr_spec]  # envelope matches the header, one recipient
         guardian = msg["To"].addresses[0].display_name
         for filename, content in attachments(msg):
             letters += 1
-            sid = re.search(r"_(\d{10})_", filename).group(1)
+            sid = student_in(filename, about)
             text = docx_text(content)
             assert names[sid] in text and guardian in text
             assert [s for s in names if s != sid and s in text] == []

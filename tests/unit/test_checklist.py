@@ -123,6 +123,32 @@ def test_phase_tasks_fall_in_the_month_of_their_due_date():
     assert "parcc-during-01" in may and "parcc-after-01" in may
 
 
+def test_a_task_that_follows_an_event_is_planned_where_the_event_happens_and_the_month_after():
+    ck = shipped()
+    window = (date(2027, 4, 12), date(2027, 5, 28))
+    events = {
+        "result_letter": [date(2027, 5, 24)],  # the results arrive in May; the checklist says June
+        "irregularity_report": [date(2027, 4, 13), date(2027, 6, 9)],  # a make-up session's incident in June
+        "custody_reconciliation": [date(2027, 5, 21), date(2027, 5, 28)],
+    }
+
+    def planned(month: Month) -> set[str]:
+        return {pt.task.id for pt in tasks_for_month(ck, month, CTX, window, events)}
+
+    assert "caaspp-jun-02" not in planned(Month(2027, 4))
+    # May, when they arrive, and June, whose run looks back at May (a district that runs monthly)
+    assert "caaspp-jun-02" in planned(Month(2027, 5)) and "caaspp-jun-02" in planned(Month(2027, 6))
+    assert "caaspp-jun-02" not in planned(Month(2027, 7))
+    # an incident is reported even outside the months of the testing window
+    assert "parcc-during-05" in planned(Month(2027, 6)) and "parcc-during-05" not in planned(Month(2027, 3))
+    assert "parcc-after-03" in planned(Month(2027, 5)) and "parcc-after-03" not in planned(Month(2027, 4))
+    # without events, nothing that follows one is planned anywhere
+    none = {k: [] for k in events}
+    assert not {"caaspp-jun-02", "parcc-after-03"} & {
+        pt.task.id for m in SY.months() for pt in tasks_for_month(ck, m, CTX, window, none)
+    }
+
+
 # ---- validation errors name the task -----------------------------------------------------------
 @pytest.mark.parametrize(
     "override,message",

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import progress
-from . import delivery, forms, month, prefect, tools, windows
+from . import day, delivery, forms, month, prefect, tools, windows
 from .common import ExamdeskGroup
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log
 
 for command in (
     month.run,
+    day.tick,
     month.validate,
     month.status,
     month.mark,

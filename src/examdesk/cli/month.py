@@ -74,11 +74,11 @@ def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date
         raise
     summary: dict = outcome if isinstance(outcome, dict) else outcome.result()  # a flow returns its state's data
     print_problems(Path(summary["validation_report"]))
-    _print_summary(summary)
+    print_summary(summary)
     return summary
 
 
-def _print_summary(s: dict) -> None:
+def print_summary(s: dict) -> None:
     t = Table(title=f"{s['month']} ({s['school_year']})", show_header=False)
     for label, key in [
         ("checklist tasks", "tasks"),

@@ -34,27 +34,52 @@ def server(
 def serve(
     config: ConfigOpt = None,
     cron: Annotated[
-        str,
-        typer.Option(
-            help="When to run (cron, district time zone). Default: 07:00 on "
-            "weekdays 1-7 of each month; the flow acts only on the first working day."
-        ),
-    ] = "0 7 1-7 * 1-5",
+        str | None,
+        typer.Option(help="When to run the month flow (cron, district time zone; default: schedule.month)."),
+    ] = None,
+    day_cron: Annotated[
+        str | None,
+        typer.Option(help="When to run the day flow (cron, district time zone; default: schedule.day)."),
+    ] = None,
 ) -> None:
-    """Create the scheduled month deployment and serve it (needs a Prefect server: PREFECT_API_URL)."""
+    """Create the scheduled month and day deployments and serve them (needs a Prefect server:
+    PREFECT_API_URL). The month flow acts on the month's first working day, the day flow on
+    every working day; weekends, public holidays and closures are skipped."""
     app = load_app(config)
     prefect_environment(app.settings)
+    from prefect import serve as serve_deployments
+
+    deployments = scheduled_deployments(app, cron or app.settings.schedule.month, day_cron or app.settings.schedule.day)
+    for d in deployments:
+        out.print(f"serving '{d.flow_name}/{d.name}': {d.description}")
+    out.print("Ctrl-C to stop")
+    serve_deployments(*deployments, print_starting_message=False)
+
+
+def scheduled_deployments(app, month_cron: str, day_cron: str) -> list:
+    """The month flow (first working day of each month) and the day flow (every working day), on
+    cron schedules in the district's time zone; parameters are identifiers only."""
     from prefect.schedules import Cron
 
+    from ..flows.day import day_flow
     from ..flows.month import month_flow
 
     tz = app.settings.organisation.time_zone
-    out.print(f"serving '{month_flow.name}/monthly': cron {cron!r} in {tz}, first working day only; Ctrl-C to stop")
-    month_flow.serve(
-        name="monthly",
-        schedules=[Cron(cron, timezone=tz, day_or=False)],
-        parameters={"month": "current", "config": str(app.settings.config_file), "only_first_working_day": True},
-    )
+    config = str(app.settings.config_file)
+    return [
+        month_flow.to_deployment(
+            name="monthly",
+            schedules=[Cron(month_cron, timezone=tz, day_or=False)],
+            parameters={"month": "current", "config": config, "only_first_working_day": True},
+            description=f"cron {month_cron!r} in {tz}; acts on the first working day of the month",
+        ),
+        day_flow.to_deployment(
+            name="daily",
+            schedules=[Cron(day_cron, timezone=tz, day_or=False)],
+            parameters={"config": config},
+            description=f"cron {day_cron!r} in {tz}; acts on working days",
+        ),
+    ]
 
 
 def history(

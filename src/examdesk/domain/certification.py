@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .custody import material_report_rows, reconcile
+from .custody import closed_sites, material_report_rows, reconcile, waiting_note
 from .documents import safe_filename, staff_recipient
 from .families import FamilyInput, FamilyOutput
 
@@ -14,10 +14,11 @@ def post_test_certifications(inp: FamilyInput) -> FamilyOutput:
     data, org, school_year, state = inp.data, inp.organisation, inp.school_year, inp.state
     reconciliation = reconcile(data.materials, data.returns)
     principals = {s.site_id: s for s in data.staff_with_role("principal") if s.site_id}
+    closed = closed_sites(inp)  # certified once the site's testing is over, never before
     jobs = []
     for coordinator in sorted(data.staff_with_role("site_coordinator"), key=lambda s: s.site_id or ""):
         site = data.sites.get(coordinator.site_id or "")
-        if site is None:
+        if site is None or site.id not in closed:
             continue
         rec = reconciliation.get(site.id)
         items = [m for m in data.materials if m.site_id == site.id and m.session_id]
@@ -51,6 +52,8 @@ def post_test_certifications(inp: FamilyInput) -> FamilyOutput:
                 title="Post-test certification: complete with the principal, sign and return",
                 recipient=staff_recipient(coordinator, site.id),
                 context=ctx,
+                facts=ctx,  # counts change as returns come in: the certification to sign changes too
+                event_day=closed[site.id],
             )
         )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} post-test certification(s)"])
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} post-test certification(s)", *waiting_note(inp, closed)])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..errors import ConfigurationError
 from .calendar import CalendarError, Month, parse_month_number
 from .due_rules import WINDOW_EVENTS, Due, DueContext, DueRule, DueRuleError, NoDue, parse_due_rule
+from .events import in_reach
 from .roles import CATEGORIES, RECIPIENT_GROUPS, STAFF_ROLES
 
 ONGOING = "ongoing"
@@ -201,27 +202,34 @@ def check_events(checklist: Checklist, known_events: Iterable[str], *, source: s
 
 
 def tasks_for_month(
-    checklist: Checklist, month: Month, ctx: DueContext, testing_window: tuple[date, date] | None
+    checklist: Checklist,
+    month: Month,
+    ctx: DueContext,
+    testing_window: tuple[date, date] | None,
+    event_days: Mapping[str, Sequence[date]] | None = None,
 ) -> list[PlannedTask]:
     """The month's tasks plus ongoing ones; phase tasks land where their due date falls.
 
-    'during' tasks are planned in every month that overlaps the testing window.
+    'during' tasks are planned in every month that overlaps the testing window. A task whose
+    action follows an event (``event_days``: action -> the days it happens: incidents, a site's
+    window ending, the results arriving) is planned in each month an event happens (and the month
+    after: ``events.in_reach``), whatever its checklist month says: its documents go out when the
+    event happens.
     """
     planned: list[PlannedTask] = []
     for task in checklist:
-        if task.month is not None:
+        days = (event_days or {}).get(task.action)
+        if days is not None:
+            if any(in_reach(d, month) for d in days):
+                planned.append(PlannedTask(task, _due_in_month(task, ctx, month, testing_window)))
+        elif task.month is not None:
             if task.month == month.month:
                 planned.append(PlannedTask(task, task.due.resolve(ctx, month)))
         elif task.is_ongoing:
             planned.append(PlannedTask(task, task.due.resolve(ctx, month)))
         elif task.phase == "during":
             if testing_window and testing_window[0] <= month.last_day and testing_window[1] >= month.first_day:
-                due = (
-                    task.due.resolve(ctx, month)
-                    if not isinstance(task.due, NoDue)
-                    else Due(min(month.last_day, testing_window[1]))
-                )
-                planned.append(PlannedTask(task, due))
+                planned.append(PlannedTask(task, _due_in_month(task, ctx, month, testing_window)))
         else:
             due = task.due.resolve(ctx, month)
             if due.day is not None and month.contains(due.day):
@@ -229,13 +237,26 @@ def tasks_for_month(
     return planned
 
 
+def _due_in_month(task: Task, ctx: DueContext, month: Month, testing_window: tuple[date, date] | None) -> Due:
+    """A task's due date when planned in ``month``: its rule's, or for a 'during' task without one,
+    the end of the month or of the testing window, whichever comes first."""
+    if not isinstance(task.due, NoDue) or task.phase != "during":
+        return task.due.resolve(ctx, month)
+    end = min(month.last_day, testing_window[1]) if testing_window else month.last_day
+    return Due(ctx.calendar.working_day_on_or_before(end))
+
+
 def planned_year(
-    checklist: Checklist, months: list[Month], ctx: DueContext, testing_window: tuple[date, date] | None
+    checklist: Checklist,
+    months: list[Month],
+    ctx: DueContext,
+    testing_window: tuple[date, date] | None,
+    event_days: Mapping[str, Sequence[date]] | None = None,
 ) -> dict[str, PlannedTask]:
     """Every non-ongoing task of the year with its due date, keyed by task id."""
     result: dict[str, PlannedTask] = {}
     for month in months:
-        for pt in tasks_for_month(checklist, month, ctx, testing_window):
+        for pt in tasks_for_month(checklist, month, ctx, testing_window, event_days):
             if not pt.task.is_ongoing:
                 result.setdefault(pt.task.id, pt)
     for task in checklist:

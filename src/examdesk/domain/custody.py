@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .documents import RenderJob, safe_filename, staff_recipient
+from .events import in_reach
 from .families import FamilyInput, FamilyOutput
 from .organisation import Organisation
 from .records import DistrictData, Material, MaterialReturn, Session
@@ -120,17 +122,35 @@ def reconcile(materials: list[Material], returns: list[MaterialReturn]) -> dict[
     return dict(by_site)
 
 
+def closed_sites(inp: FamilyInput) -> dict[str, date]:
+    """Sites whose testing window has ended by today (this month or the month before), with the
+    day it ended: their materials can be reconciled."""
+    return {
+        w.site_id: w.end_date for w in inp.data.windows if w.end_date <= inp.today and in_reach(w.end_date, inp.month)
+    }
+
+
+def waiting_note(inp: FamilyInput, closed: Mapping[str, date]) -> list[str]:
+    waiting = sorted({w.site_id for w in inp.data.windows if in_reach(w.end_date, inp.month)} - set(closed))
+    if not waiting:
+        return []
+    return [f"{inp.task.id}: {', '.join(waiting)} still testing; done on the day each window ends (examdesk tick)"]
+
+
 def custody_reconciliations(inp: FamilyInput) -> FamilyOutput:
-    """Per site: issued items against returns (Word), and the Appendix E damaged/missing form (PDF)."""
+    """Per site whose window has ended: issued items against returns (Word), and the Appendix E
+    damaged/missing form (PDF). A site still testing is reconciled on the day its window ends."""
     if not inp.data.returns:
         return FamilyOutput([], [f"{inp.task.id}: no returned-materials table yet; nothing to reconcile"])
-    reconciliations = reconciliation_jobs(inp)
-    reports = materials_report_jobs(inp)
+    closed = closed_sites(inp)
+    reconciliations = reconciliation_jobs(inp, closed)
+    reports = materials_report_jobs(inp, closed)
     note = f"{len(reconciliations)} site reconciliation(s), {len(reports)} damaged/missing materials form(s)"
-    return FamilyOutput(reconciliations + reports, [f"{inp.task.id}: {note}"])
+    return FamilyOutput(reconciliations + reports, [f"{inp.task.id}: {note}", *waiting_note(inp, closed)])
 
 
-def reconciliation_jobs(inp: FamilyInput) -> list[RenderJob]:
+def reconciliation_jobs(inp: FamilyInput, ended: Mapping[str, date]) -> list[RenderJob]:
+    """Per site whose window ended (``ended``: site -> the day), issued items against returns."""
     data = inp.data
     letter_date = inp.date_formatter("en")(inp.today)
     results = reconcile(data.materials, data.returns)
@@ -138,7 +158,7 @@ def reconciliation_jobs(inp: FamilyInput) -> list[RenderJob]:
     jobs = []
     for site_id, rec in sorted(results.items()):
         coordinator = coordinators.get(site_id)
-        if coordinator is None or site_id not in data.sites:
+        if coordinator is None or site_id not in data.sites or site_id not in ended:
             continue
         ctx = {
             "district": {"name": inp.organisation.name},
@@ -183,6 +203,8 @@ def reconciliation_jobs(inp: FamilyInput) -> list[RenderJob]:
                 title=f"Secure materials reconciliation: {rec.problems} item(s) to resolve",
                 recipient=staff_recipient(coordinator, site_id),
                 context=ctx,
+                facts={k: v for k, v in ctx.items() if k != "letter_date"},  # more returns: a new version
+                event_day=ended[site_id],
             )
         )
     return jobs
@@ -223,15 +245,16 @@ def _item_row(m: Material, quantity: int, circumstances: str) -> dict:
     }
 
 
-def materials_report_jobs(inp: FamilyInput) -> list[RenderJob]:
-    """Appendix E forms per site with items to report, 8 rows a form, to the site coordinator."""
+def materials_report_jobs(inp: FamilyInput, ended: Mapping[str, date]) -> list[RenderJob]:
+    """Appendix E forms per site whose window ended with items to report, 8 rows a form, to the
+    site coordinator."""
     data, org = inp.data, inp.organisation
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     jobs = []
     for site_id, rec in sorted(reconcile(data.materials, data.returns).items()):
         coordinator = coordinators.get(site_id)
         rows = material_report_rows(rec)
-        if coordinator is None or site_id not in data.sites or not rows:
+        if coordinator is None or site_id not in data.sites or not rows or site_id not in ended:
             continue
         site = data.sites[site_id]
         pages = [rows[i : i + MATERIAL_ROWS_PER_FORM] for i in range(0, len(rows), MATERIAL_ROWS_PER_FORM)]
@@ -258,6 +281,8 @@ def materials_report_jobs(inp: FamilyInput) -> list[RenderJob]:
                     title=f"Damaged or missing materials report ({len(page_rows)} item(s)): check and submit",
                     recipient=staff_recipient(coordinator, site_id),
                     context=ctx,
+                    facts=ctx,
+                    event_day=ended[site_id],
                 )
             )
     return jobs

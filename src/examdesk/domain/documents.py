@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,36 @@ class RenderJob:
     note: str | None = None  # e.g. language fallback
     format: str = "docx"  # docx (Word template) | xlsx (workbook builder) | pdf (fillable form) | ics (calendar)
     comes_back: bool = False  # the recipient must return it signed (tracked, reminded when overdue)
+    # a digest of what the document states (``facts_digest``): once delivered, a document whose
+    # facts change is sent again as a new version. None: it is sent once, whatever changes later.
+    facts: str | None = None
+    version: int = 1
+    base_key: str = ""  # the first version's doc_key (versions are "<base_key>/v<n>")
+
+    @property
+    def first_key(self) -> str:
+        return self.base_key or self.doc_key
+
+    def as_version(self, number: int, label: str) -> RenderJob:
+        """Version ``number`` of this document, labelled (``label``: "version 2, replaces the one
+        sent on …", in the reader's language) in its title, its file name and its context."""
+        stem, dot, suffix = self.filename.rpartition(".")
+        filename = f"{stem}_v{number}.{suffix}" if dot else f"{self.filename}_v{number}"
+        return replace(
+            self,
+            doc_key=f"{self.first_key}/v{number}",
+            base_key=self.first_key,
+            version=number,
+            filename=filename,
+            title=f"{self.title} ({label})",
+            context={**self.context, "version": {"number": number, "label": label}},
+        )
+
+
+def facts_digest(facts: object) -> str:
+    """A stable digest of what a document states (dates, numbers and names as text)."""
+    text = json.dumps(facts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

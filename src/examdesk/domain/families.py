@@ -16,7 +16,8 @@ from datetime import date
 
 from .calendar import Month, WorkingCalendar
 from .checklist import Task
-from .documents import Recipient, RenderJob, document_id
+from .documents import Recipient, RenderJob, document_id, facts_digest
+from .events import month_key_of
 from .organisation import Organisation, Signatory
 from .records import DistrictData
 
@@ -96,15 +97,22 @@ class FamilyInput:
         student_id: str | None = None,
         note: str | None = None,
         about_student: str | None = None,
+        facts: object = None,
+        event_day: date | None = None,
     ) -> RenderJob:
         """A render job of this family: its doc key built from ``key``, its template, format and
         whether it comes back taken from the family's declared ``output`` (default: the first).
 
         ``student_id`` counts the document as that student's letter; ``about_student`` (default:
         ``student_id``) is the student the document is about: unless the district chose
-        ``student_id`` attachment names, their SSID in ``filename`` becomes the document's id."""
+        ``student_id`` attachment names, their SSID in ``filename`` becomes the document's id.
+        ``facts``: what the document states that may still change after it is sent (returns
+        counted, a score corrected); when they change, a new version is sent, labelled as such.
+        ``event_day``: the day of the event the document follows: its key carries that month, so
+        the runs of two months never both send it."""
         out = self.family.output(output)
-        key_text = doc_key(self.school_year, self.month.key, self.task.id, *key)
+        month_key = month_key_of(event_day) if event_day else self.month.key
+        key_text = doc_key(self.school_year, month_key, self.task.id, *key)
         about = about_student or student_id
         if about and self.attachment_names != "student_id":
             whole = rf"(?<![A-Za-z0-9]){re.escape(about)}(?![A-Za-z0-9])"  # the id itself, not part of another
@@ -123,6 +131,7 @@ class FamilyInput:
             note=note,
             format=out.format,
             comes_back=out.comes_back,
+            facts=None if facts is None else facts_digest(facts),
         )
 
 
@@ -146,6 +155,9 @@ class DocumentFamily:
     # what a packet of this family is, for its email subject (English; translated in the catalogues;
     # {school_year} is filled in). Never a student's name.
     subject: str = ""
+    # the event its documents follow (domain.events: incidents, a site's window ending, the
+    # results arriving): planned in the month it happens and produced once it has, never before
+    acts_on: str = ""
 
     def __post_init__(self) -> None:
         keys = [o.key for o in self.outputs]

@@ -7,6 +7,7 @@ from datetime import date
 
 from .calendar import WorkingCalendar
 from .documents import safe_filename, staff_recipient
+from .events import in_reach
 from .families import FamilyInput, FamilyOutput
 from .organisation import Organisation
 from .records import DistrictData, Incident
@@ -59,7 +60,8 @@ def irregularity_context(
 
 
 def irregularity_reports(inp: FamilyInput) -> FamilyOutput:
-    """A prefilled report per incident of the month, to the coordinator of the incident's site."""
+    """A prefilled report per incident that has happened (this month or the month before), to the
+    coordinator of the incident's site."""
     data = inp.data
     if not data.incidents:
         return FamilyOutput([], [f"{inp.task.id}: no incidents table or no incidents; nothing to report"])
@@ -67,21 +69,31 @@ def irregularity_reports(inp: FamilyInput) -> FamilyOutput:
     coordinators = {s.site_id: s for s in data.staff_with_role("site_coordinator") if s.site_id}
     district_coordinator = next(iter(data.staff_with_role("district_coordinator")), None)
     jobs = []
+    later = 0
     for incident in sorted(data.incidents, key=lambda i: (i.incident_date, i.incident_id)):
         session = data.session_by_id.get(incident.session_id)
-        if session is None or not inp.month.contains(incident.incident_date):
+        if session is None or not in_reach(incident.incident_date, inp.month):
+            continue
+        if incident.incident_date > inp.today:  # nothing is reported before it happens
+            later += 1
             continue
         to = coordinators.get(session.site_id) or district_coordinator
         if to is None:
             continue
         due = report_due(incident, inp.calendar, inp.irregularity_report_school_days)
+        context = irregularity_context(incident, data, inp.organisation, due, fmt)
         jobs.append(
             inp.job(
                 f"incident:{incident.incident_id}",
                 filename=safe_filename(f"irregularity-report_{incident.incident_id}") + ".pdf",
                 title=f"Irregularity report {incident.incident_id}: check, complete and submit by {fmt(due)}",
                 recipient=staff_recipient(to, session.site_id),
-                context=irregularity_context(incident, data, inp.organisation, due, fmt),
+                context=context,
+                facts=context,  # the investigation filled in later: an updated report
+                event_day=incident.incident_date,
             )
         )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {len(jobs)} irregularity report(s) this month"])
+    notes = [f"{inp.task.id}: {len(jobs)} irregularity report(s)"]
+    if later:
+        notes.append(f"{inp.task.id}: {later} incident(s) dated after today, reported on their day (examdesk tick)")
+    return FamilyOutput(jobs, notes)

@@ -13,6 +13,7 @@ from . import (
     certification,
     custody,
     designation,
+    events,
     incidents,
     letters,
     paper_exams,
@@ -50,6 +51,10 @@ class Registry(Mapping[str, DocumentFamily]):
             for output in family.outputs:
                 yield family, output
 
+    def acts_on(self) -> dict[str, str]:
+        """family name -> the event its documents follow (an incident, a window's end, the results)."""
+        return {f.name: f.acts_on for f in self._families.values() if f.acts_on}
+
     def returned_forms(self) -> dict[str, set[str]]:
         """PDF form name -> the families whose signed copies of it come back."""
         forms: dict[str, set[str]] = {}
@@ -74,6 +79,7 @@ FAMILIES = Registry(
         audience="each student with results: the primary guardian, or from letters.adult_age the student's "
         "own email (held, and listed for the district coordinator, when there is none)",
         generate=results.result_letters,
+        acts_on=events.RESULTS,
         subject="State test results for your family ({school_year})",
         outputs=(
             Output("result_letter"),
@@ -112,6 +118,7 @@ FAMILIES = Registry(
         title="Secure materials reconciliation and damaged/missing materials form (Appendix E)",
         audience="each site coordinator",
         generate=custody.custody_reconciliations,
+        acts_on=events.WINDOW_END,
         outputs=(
             Output("custody_reconciliation", name="reconciliation"),
             Output("materials_report", format="pdf", name="materials_report"),
@@ -159,6 +166,7 @@ FAMILIES = Registry(
         title="Testing irregularity or security breach report (Appendix D)",
         audience="the site coordinator of the incident's site",
         generate=incidents.irregularity_reports,
+        acts_on=events.INCIDENTS,
         outputs=(Output("irregularity_report", format="pdf"),),
     ),
     DocumentFamily(
@@ -166,6 +174,7 @@ FAMILIES = Registry(
         title="Post-test certification (Appendix F)",
         audience="each site coordinator, with the principal's block named",
         generate=certification.post_test_certifications,
+        acts_on=events.WINDOW_END,
         subject="Post-test certification to sign and return",
         outputs=(Output("post_test_certification", format="pdf", comes_back=True),),
     ),

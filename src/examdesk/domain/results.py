@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from .documents import Recipient, RenderJob, safe_filename, staff_recipient
+from .events import in_reach
 from .families import FamilyInput, FamilyOutput
 from .letters import age_on, family_reader, is_adult
 from .organisation import Signatory
@@ -27,23 +29,31 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
     email they are held, and the coordinator gets the list of held students."""
     available = inp.languages("result_letter")
     test_names = {s.test_code: s.test_name for s in inp.data.sessions}
-    with_results = len({r.student_id for r in inp.data.results})
+    arrived: dict[str, list[Result]] = defaultdict(list)  # nothing is sent before it arrives
+    for r in inp.data.results:
+        if r.received_date <= inp.today:
+            arrived[r.student_id].append(r)
+    this_month = {s for s, rs in arrived.items() if any(in_reach(r.received_date, inp.month) for r in rs)}
+    later = len({r.student_id for r in inp.data.results if r.received_date > inp.today} - this_month)
     held: list[Student] = []
 
     def jobs() -> Iterator[RenderJob]:
         for student in inp.data.students_by_site():
-            if not inp.data.results_by_student.get(student.student_id):
+            if student.student_id not in this_month:
                 continue
             if is_adult(inp, student) and not student.student_email:
                 held.append(student)
                 continue
-            job = _job(inp, student, available, test_names)
+            job = _job(inp, student, arrived[student.student_id], available, test_names)
             if job is not None:
                 yield job
         if held:
             yield _held_list(inp, held)
 
-    return FamilyOutput(jobs(), expected=with_results, shortfall="an email address to send results to")
+    notes = [f"{inp.task.id}: results of {later} student(s) arrive after today; sent on the day they do"]
+    return FamilyOutput(
+        jobs(), notes if later else [], expected=len(this_month), shortfall="an email address to send results to"
+    )
 
 
 def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
@@ -84,9 +94,10 @@ def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
     )
 
 
-def _job(inp: FamilyInput, student: Student, available: set[str], test_names: dict[str, str]) -> RenderJob | None:
+def _job(
+    inp: FamilyInput, student: Student, results: list[Result], available: set[str], test_names: dict[str, str]
+) -> RenderJob | None:
     data, org, signatory = inp.data, inp.organisation, inp.signatory
-    results: list[Result] = data.results_by_student.get(student.student_id) or []
     reader = family_reader(inp, student, available)
     if reader is None:
         return None
@@ -131,4 +142,6 @@ def _job(inp: FamilyInput, student: Student, available: set[str], test_names: di
         context=context,
         student_id=student.student_id,
         note=note,
+        facts=context["results"],  # a corrected score: the family gets an updated letter
+        event_day=max(r.received_date for r in results),
     )

@@ -35,8 +35,8 @@ def _given(value: T) -> T:
 
 
 @task(name="plan month", cache_policy=NONE, persist_result=False)
-def plan_month(app: App, month: str, resend: bool) -> MonthPlan:
-    return plan.prepare_month(app, parse_month(month, app.school_year), resend)
+def plan_month(app: App, month: str, resend: bool, day: bool = False) -> MonthPlan:
+    return plan.prepare_month(app, parse_month(month, app.school_year), resend, day)
 
 
 @task(name="render batch", cache_policy=NONE, persist_result=False)
@@ -124,7 +124,14 @@ def month_flow(
         if app.today != first:
             logger.info("%s is not the first working day of the month (%s); nothing to do", app.today, first)
             return {"skipped": True, "month": month}
-    month_plan = plan_month(_given(app), month, resend)
+    return work_month(app, month, resend)
+
+
+def work_month(app: App, month: str, resend: bool = False, day: bool = False) -> State:
+    """Plan, render, deliver and record one month (as of ``app.today``), then remind and write the
+    tracker. The month flow and the day flow (``day``: also what is due today) both do this."""
+    logger = get_run_logger()
+    month_plan = plan_month(_given(app), month, resend, day)
     logger.info(
         "%d task(s), %d document task(s), %d digest message(s)",
         len(month_plan.planned),

@@ -18,11 +18,13 @@ from ..adapters.form_library import FormLibrary
 from ..adapters.ledger import LedgerDatabase, UnitOfWork
 from ..adapters.mail import Transport
 from ..domain.calendar import Month, SchoolYear, WorkingCalendar
-from ..domain.checklist import Checklist, PlannedTask
+from ..domain.checklist import Checklist, PlannedTask, planned_year, tasks_for_month
 from ..domain.due_rules import DueContext, NoDue, district_events
+from ..domain.events import event_days_by_action
 from ..domain.languages import LOCALES
 from ..domain.organisation import Organisation, Signatory
 from ..domain.records import DistrictData
+from ..domain.registry import FAMILIES
 from ..domain.return_route import ReturnRoute
 from ..settings import SchoolYearSettings, Settings
 
@@ -104,6 +106,28 @@ class App:
             data.results_received(),
         )
         return DueContext(self.school_year, self.calendar, events)
+
+    def tasks_of_month(self, data: DistrictData, month: Month) -> list[PlannedTask]:
+        """The month's checklist tasks with their due dates; a task whose documents follow an event
+        (an incident, a site's window ending, the results arriving) in the month the event happens."""
+        return tasks_for_month(
+            self.checklist, month, self.due_context(data), data.district_window(), self.event_days(data)
+        )
+
+    def tasks_of_year(self, data: DistrictData) -> dict[str, PlannedTask]:
+        """Every non-ongoing task of the year with its due date, keyed by task id."""
+        return planned_year(
+            self.checklist,
+            self.school_year.months(),
+            self.due_context(data),
+            data.district_window(),
+            self.event_days(data),
+        )
+
+    @staticmethod
+    def event_days(data: DistrictData) -> dict[str, list[date]]:
+        """checklist action -> the days its event happens, for families that follow one."""
+        return event_days_by_action(FAMILIES.acts_on(), data)
 
     def due_at_site(self, data: DistrictData, pt: PlannedTask, month: Month | None, site_id: str | None) -> date | None:
         """A task's due date at one site: rules anchored on the testing window use the site's own

@@ -98,17 +98,15 @@ class Runs:
         )
 
 
-def delivered_keys(school_year: str, month: str):
-    """The doc_keys of a month already in a sent (or possibly sent) message, as a query."""
-    return (
+def delivered_keys(school_year: str, month: str | None = None):
+    """The doc_keys of a year (or of the messages of one month) already in a sent (or possibly
+    sent) message, as a query."""
+    q = (
         select(message_documents.c.doc_key)
         .join(messages, messages.c.id == message_documents.c.message_id)
-        .where(
-            messages.c.school_year == school_year,
-            messages.c.month == month,
-            messages.c.state.in_(_values(DELIVERED)),
-        )
+        .where(messages.c.school_year == school_year, messages.c.state.in_(_values(DELIVERED)))
     )
+    return q.where(messages.c.month == month) if month else q
 
 
 class DocumentFailures:
@@ -173,6 +171,13 @@ class Acknowledgements:
         return [dict(r._mapping) for r in self.c.execute(q)]
 
 
+@dataclass(frozen=True)
+class DeliveredVersion:
+    version: int
+    facts_sha256: str | None  # None: recorded before examdesk kept what documents state
+    sent_on: date | None
+
+
 class Documents:
     def __init__(self, connection: Connection, acks: Acknowledgements):
         self.c = connection
@@ -183,12 +188,39 @@ class Documents:
             now = _now()
             self.c.execute(documents.insert(), [dict(r, run_id=run_id, created_at=now) for r in rows])
 
-    def delivered_among(self, school_year: str, month: str, doc_keys: list[str]) -> set[str]:
-        """Which of these documents are already in a sent (or possibly sent) message."""
+    def delivered_among(self, school_year: str, doc_keys: list[str]) -> set[str]:
+        """Which of these documents are already in a sent (or possibly sent) message of the year,
+        whichever month's run sent it (a document that follows an event is keyed by its month)."""
         if not doc_keys:
             return set()
-        q = delivered_keys(school_year, month).where(message_documents.c.doc_key.in_(doc_keys))
+        q = delivered_keys(school_year).where(message_documents.c.doc_key.in_(doc_keys))
         return set(self.c.execute(q).scalars())
+
+    def latest_delivered(self, school_year: str, first_keys: list[str]) -> dict[str, DeliveredVersion]:
+        """For each document (by its first version's key): the latest version that went out, what
+        it stated, and the day it went out."""
+        if not first_keys:
+            return {}
+        base = func.coalesce(documents.c.base_key, documents.c.doc_key)
+        q = (
+            select(base, documents.c.version, documents.c.facts_sha256, messages.c.as_of, messages.c.sent_at)
+            .join(message_documents, message_documents.c.doc_key == documents.c.doc_key)
+            .join(
+                messages,
+                (messages.c.id == message_documents.c.message_id) & (messages.c.run_id == documents.c.run_id),
+            )
+            .where(
+                messages.c.school_year == school_year,
+                messages.c.state.in_(_values(DELIVERED)),
+                base.in_(first_keys),
+            )
+        )
+        found: dict[str, DeliveredVersion] = {}
+        for key, version, facts, as_of, sent_at in self.c.execute(q):
+            on = as_of or (sent_at.date() if sent_at else None)
+            if key not in found or version > found[key].version:
+                found[key] = DeliveredVersion(version, facts, on)
+        return found
 
     ORDER = (documents.c.recipient_email, documents.c.recipient_key, documents.c.id)
 
@@ -244,6 +276,8 @@ class Documents:
                 documents.c.recipient_name,
                 documents.c.site_id,
                 documents.c.return_due,
+                documents.c.version,
+                func.coalesce(documents.c.base_key, documents.c.doc_key).label("first_key"),
                 runs.c.month,
             )
             .join(runs, runs.c.id == documents.c.run_id)
@@ -256,6 +290,10 @@ class Documents:
             .where(messages.c.school_year == school_year, messages.c.state.in_(_values(REACHED)))
         )
         rows = {r.doc_key: dict(r._mapping) for r in self.c.execute(q)}
+        latest: dict[str, int] = {}  # a newer version replaces what an older one expected back
+        for row in rows.values():
+            latest[row["first_key"]] = max(latest.get(row["first_key"], 0), row["version"])
+        rows = {k: r for k, r in rows.items() if r["version"] == latest[r["first_key"]]}
         delivered = set(self.c.execute(sent).scalars())
         acks = {a["doc_key"]: a for a in self._acks.of_year(school_year)}
         for key, row in rows.items():

@@ -62,6 +62,9 @@ documents = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("return_due", Date),  # the document must come back signed by then
     Column("site_id", String(20)),
+    Column("base_key", String(300), index=True),  # the first version's doc_key
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("facts_sha256", String(64)),  # what it states; a delivered document whose facts change is sent again
 )
 
 document_failures = Table(
@@ -112,6 +115,7 @@ message_documents = Table(
     Column("message_id", ForeignKey("messages.id"), primary_key=True),
     Column("doc_key", String(300), primary_key=True),
     Column("task_id", String(80), nullable=False, index=True),
+    Index("ix_message_documents_doc_key", "doc_key"),  # was it sent? looked up by key across the year
 )
 
 acknowledgements = Table(

@@ -14,6 +14,7 @@ from lxml import etree
 from ...adapters.fastdocx import visible_text
 from ...adapters.files import make_private_dir, write_atomic
 from ...adapters.invites import calendar_file
+from ...adapters.ledger.repositories import DeliveredVersion
 from ...adapters.pdfforms import FormError, FormValueError, read_values
 from ...adapters.workbook import table_workbook
 from ...domain.documents import DocumentFailure, RenderJob, document_id
@@ -36,15 +37,33 @@ class DocumentFailed(InputDataError):
 
 
 def batches(plan: MonthPlan, size: int = BATCH_SIZE) -> Iterator[list[RenderJob]]:
-    """The month's documents in batches of ``size``, produced lazily, without the ones already sent."""
+    """The month's documents in batches of ``size``, produced lazily, without the ones already sent,
+    unless what one states has changed since: then its next version, labelled as such."""
     for chunk in _chunks(plan.iter_jobs(), size):
         if not plan.resend:
             with plan.app.unit_of_work() as uow:
-                delivered = uow.documents.delivered_among(plan.school_year, plan.month.key, [j.doc_key for j in chunk])
-            plan.already_sent += len(delivered)
-            chunk = [j for j in chunk if j.doc_key not in delivered]
+                delivered = uow.documents.delivered_among(plan.school_year, [j.doc_key for j in chunk])
+                followed = [j for j in chunk if j.doc_key in delivered and j.facts is not None]
+                latest = uow.documents.latest_delivered(plan.school_year, [j.doc_key for j in followed])
+            renewed = [
+                next_version(plan.app, j, latest[j.doc_key])
+                for j in followed
+                if j.doc_key in latest and latest[j.doc_key].facts_sha256 not in (None, j.facts)
+            ]
+            plan.already_sent += len(delivered) - len(renewed)
+            chunk = [j for j in chunk if j.doc_key not in delivered] + renewed
         if chunk:
             yield chunk
+
+
+VERSION_LABEL = "version {number}, replaces the one sent on {date}"
+
+
+def next_version(app: App, job: RenderJob, sent: DeliveredVersion) -> RenderJob:
+    """The version after the one delivered, labelled in the reader's language."""
+    sent_on = app.date_formatter(job.language)(sent.sent_on) if sent.sent_on else "?"
+    label = app.catalogues.translate(job.language, VERSION_LABEL).format(number=sent.version + 1, date=sent_on)
+    return job.as_version(sent.version + 1, label)
 
 
 def _chunks(items: Iterable[RenderJob], size: int) -> Iterator[list[RenderJob]]:
@@ -74,6 +93,7 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
         except DocumentFailed as exc:
             failures.append(DocumentFailure.of(job, str(exc)))
             continue
+        plan.rendered[job.task_id] += 1
         for note in notes:
             plan.fitted[(job.task_id, note.split(": ", 1)[-1].split(", got")[0])] += 1
         # stored under the document's own id: two recipients' documents may share an attachment name
@@ -96,6 +116,9 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
                 "sha256": hashlib.sha256(content).hexdigest(),
                 "return_due": plan.return_due(job),
                 "site_id": r.site_id,
+                "base_key": job.base_key or None,
+                "version": job.version,
+                "facts_sha256": job.facts,
             }
         )
     with plan.app.unit_of_work() as uow:

@@ -46,11 +46,11 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         """``whole``: every document of the recipient's packet when this is one part of it."""
         r = packet.recipient
         ctx = dict(base, recipient={"name": r.name, "email": r.email}, part={"number": part[0], "of": part[1]})
-        if packet.kind == "digest":
+        if packet.kind in ("digest", "due_today"):
             # the one who runs examdesk is told how to mark tasks, and is not sent a letter from themselves
             operator = r.email.strip().lower() == org.coordinator_email.strip().lower()
-            ctx.update(items=packet.digest, role_title=role_title(r.role), operator=operator)
-            subject, body, html = app.emails.render("digest", r.language, ctx)
+            ctx.update(items=packet.digest, role_title=role_title(r.role), operator=operator, today=plan.today)
+            subject, body, html = app.emails.render(packet.kind, r.language, ctx)
         elif packet.kind == "problems":
             ctx.update(failures=packet.failures)
             subject, body, html = app.emails.render("problems", "en", ctx)
@@ -102,7 +102,8 @@ def problems_packet(plan: MonthPlan) -> Packet:
 
 
 def packet_subject(app: App, docs: list[dict], language: str, school_year: str) -> str:
-    """What the packet is, in the reader's language, from its documents' families (no names)."""
+    """What the packet is, in the reader's language, from its documents' families (no names);
+    "Updated: …" when it carries a new version of a document sent before."""
     subjects = []
     for family_name in dict.fromkeys(d["family"] for d in docs):
         family = FAMILIES.get(family_name)
@@ -110,7 +111,13 @@ def packet_subject(app: App, docs: list[dict], language: str, school_year: str) 
             subject = app.catalogues.translate(language, family.subject).format(school_year=school_year)
             if subject not in subjects:
                 subjects.append(subject)
-    return "; ".join(subjects)
+    subject = "; ".join(subjects)
+    if any((d.get("version") or 1) > 1 for d in docs):
+        subject = app.catalogues.translate(language, UPDATED).format(subject=subject or docs[0]["title"])
+    return subject
+
+
+UPDATED = "Updated: {subject}"
 
 
 def run_documents(plan: MonthPlan) -> Iterator[dict]:

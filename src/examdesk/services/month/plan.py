@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from ...domain.calendar import Month
-from ...domain.checklist import MANUAL, REMINDER, PlannedTask, tasks_for_month
+from ...domain.checklist import MANUAL, REMINDER, PlannedTask
 from ...domain.documents import DigestItem, DocumentFailure, Packet, Recipient, RenderJob, staff_recipient
-from ...domain.due_rules import FixedDate, format_due
+from ...domain.due_rules import FixedDate, NoDue, format_due
 from ...domain.families import FamilyInput, FamilyOutput, doc_key
 from ...domain.records import DistrictData
 from ...domain.registry import FAMILIES
@@ -40,6 +40,7 @@ class MonthPlan:
     static_notes: list[str] = field(default_factory=list)
     failures: list[DocumentFailure] = field(default_factory=list)  # documents that could not be produced
     fitted: Counter = field(default_factory=Counter)  # (task id, form field limit) -> values drawn smaller
+    rendered: Counter = field(default_factory=Counter)  # task id -> documents rendered by this run
     _return_dues: dict[tuple[str, str | None], date] = field(default_factory=dict)
 
     @property
@@ -106,13 +107,17 @@ class MonthPlan:
         return notes
 
 
-def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:
-    """Load and validate the data, select the month's tasks, plan every document and digest."""
+def prepare_month(app: App, month: Month, resend: bool = False, day: bool = False) -> MonthPlan:
+    """Load and validate the data, select the month's tasks, plan every document and digest.
+
+    ``day``: the plan of one day (``examdesk tick``): the same month as of today (what was sent
+    before is not sent again; what has happened since is), and each owner of a task due today
+    that is not done yet is told so."""
     app.settings.mail.require_credentials()  # a run that could not send stops before it renders
     data, report = load_district(app.settings, app.school_year)
     run_dir = app.run_dir(month.key)
     report.write_csv(run_dir / "validation-report.csv")
-    planned = tasks_for_month(app.checklist, month, app.due_context(data), data.district_window())
+    planned = app.tasks_of_month(data, month)
     sources: list[tuple[str, FamilyOutput]] = []
     notes: list[str] = []
     for pt in planned:
@@ -144,11 +149,14 @@ def prepare_month(app: App, month: Month, resend: bool = False) -> MonthPlan:
         notes.extend(out.notes)
     digests = build_digests(app, data, planned, month)
     with app.unit_of_work() as uow:
+        if day:
+            done = {t for t, st in uow.tasks.of_year(app.school_year.label).items() if st["status"] == "done"}
+            digests += build_due_today(app, data, [pt for pt in planned if pt.task.id not in done], month)
         run_id = uow.runs.start(app.school_year.label, month.key)
         already = 0
         if not resend:
             keys = [k for p in digests for k in p.doc_keys]
-            delivered = uow.documents.delivered_among(app.school_year.label, month.key, keys)
+            delivered = uow.documents.delivered_among(app.school_year.label, keys)
             digests = _without_delivered(digests, delivered)
             already = len(keys) - sum(len(p.doc_keys) for p in digests)
         uow.commit()
@@ -193,6 +201,40 @@ def staff_recipients(app: App, data: DistrictData, role: str) -> list[Recipient]
         c = app.settings.contacts[role]
         people = [Recipient(key=f"contact:{role}", name=c.name, email=c.email, role=role)]
     return people
+
+
+def build_due_today(app: App, data: DistrictData, planned: list[PlannedTask], month: Month) -> list[Packet]:
+    """For each owner of a reminder or manual task due today (at their site, where the site's own
+    window sets the date): one notice listing them."""
+    fmt = app.date_formatter("en")
+    packets = []
+    # a task without a due rule ("during testing": every day of it) is never "due today"
+    dated = [pt for pt in planned if pt.task.action in (REMINDER, MANUAL) and not isinstance(pt.task.due, NoDue)]
+    for role in dict.fromkeys(pt.task.owner for pt in dated):
+        tasks = [pt for pt in dated if pt.task.owner == role]
+        for person in staff_recipients(app, data, role):
+            due = [pt for pt in tasks if app.due_at_site(data, pt, month, person.site_id) == app.today]
+            if not due:
+                continue
+            items = [
+                DigestItem(
+                    pt.task.id,
+                    pt.task.title,
+                    pt.task.when,
+                    fmt(app.today),
+                    pt.task.action,
+                    ", ".join(role_title(r) for r in pt.task.recipients),
+                )
+                for pt in sorted(due, key=lambda pt: pt.task.id)
+            ]
+            keys = [
+                doc_key(month.school_year.label, month.key, i.task_id, f"due-today:{app.today}", person.key)
+                for i in items
+            ]
+            packets.append(
+                Packet(person, "due_today", digest=items, doc_keys=keys, doc_task_ids=[i.task_id for i in items])
+            )
+    return packets
 
 
 def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], month: Month) -> list[Packet]:

@@ -59,6 +59,8 @@ def month_summary(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult
         "reminder_tasks": actions[REMINDER],
         "manual_tasks": actions[MANUAL],
         "documents_rendered": rendered_count,
+        "documents_by_task": dict(sorted(plan.rendered.items())),
+        "due_today_notices": sum(1 for p in plan.digests if p.kind == "due_today"),
         "documents_failed": len(plan.failures),
         "documents_already_sent": plan.already_sent,
         "messages_sent": delivery.states[MessageState.SENT],

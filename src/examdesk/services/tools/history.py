@@ -1,4 +1,4 @@
-"""Recent month flow runs, read from the Prefect API."""
+"""Recent month and day flow runs, read from the Prefect API."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 from prefect.client.schemas.sorting import FlowRunSort
 
-MONTH_FLOW = "examdesk-month"  # the month flow's name (examdesk.flows.month uses it)
+MONTH_FLOW = "examdesk-month"  # the flows' names (examdesk.flows.month and .day use them)
+DAY_FLOW = "examdesk-day"
 
 
 def recent_runs(limit: int = 20, time_zone: str = "UTC") -> list[dict]:
-    """The latest month runs, newest first; start times in ``time_zone`` (the district's), named."""
+    """The latest month and day runs, newest first; start times in ``time_zone`` (the district's), named."""
     zone = ZoneInfo(time_zone)
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW])),
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW, DAY_FLOW])),
             sort=FlowRunSort.START_TIME_DESC,
             limit=limit,
         )

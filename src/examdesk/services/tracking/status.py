@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 
 from ...domain.calendar import Month
-from ...domain.checklist import ONGOING, PlannedTask, planned_year, tasks_for_month
+from ...domain.checklist import ONGOING, PlannedTask
 from ...domain.due_rules import format_due
 from ...domain.messages import STATUS_COLUMNS, MessageState, status_counts
 from ...domain.records import DistrictData
@@ -36,11 +36,10 @@ def status_rows(app: App, today: date, month: Month | None = None, data: Distric
     ``data``: the district data a run already loaded; without it, it is read again."""
     data = data if data is not None else district_data_or_empty(app)
     ctx = app.due_context(data)
-    window = data.district_window()
     if month is not None:
-        planned = tasks_for_month(app.checklist, month, ctx, window)
+        planned = app.tasks_of_month(data, month)
     else:
-        year = planned_year(app.checklist, app.school_year.months(), ctx, window)
+        year = app.tasks_of_year(data)
         ongoing = [PlannedTask(t, t.due.resolve(ctx, None)) for t in app.checklist if t.is_ongoing]
         planned = ongoing + sorted(year.values(), key=lambda pt: (pt.due.day or date.max, pt.task.id))
     with app.unit_of_work() as uow:
