@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 
 from .documents import Recipient, RenderJob, safe_filename, staff_recipient
 from .events import in_reach
@@ -48,7 +49,8 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
             if job is not None:
                 yield job
         if held:
-            yield _held_list(inp, held)
+            last = max(r.received_date for s in held for r in arrived[s.student_id])
+            yield _held_list(inp, held, last)
 
     notes = [f"{inp.task.id}: results of {later} student(s) arrive after today; sent on the day they do"]
     return FamilyOutput(
@@ -56,7 +58,7 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
     )
 
 
-def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
+def _held_list(inp: FamilyInput, held: list[Student], arrived_on: date) -> RenderJob:
     """For the district coordinator: adult students whose results were held (no student email)."""
     org = inp.organisation
     coordinator = next(iter(inp.data.staff_with_role("district_coordinator")), None)
@@ -91,6 +93,8 @@ def _held_list(inp: FamilyInput, held: list[Student]) -> RenderJob:
         filename=safe_filename(f"results-held_{inp.school_year}") + ".xlsx",
         title=f"Result letters held: {len(held)} adult student(s) without an email address",
         context=context,
+        facts=[s.student_id for s in held],
+        event_day=arrived_on,
     )
 
 
