@@ -635,6 +635,11 @@ def generate() -> dict[str, int]:
             }
         )
     _write("incidents.csv", list(incidents[0]), incidents)
+    # added later, after everyone else (so the earlier staff keep their ids): each site's CAA test
+    # examiner and its maintenance and operations lead, whom the checklist's memos address
+    for site in SITES:
+        add_staff("test_examiner", site)
+        add_staff("operations", site)
     _write("staff.csv", list(staff[0]), staff)
     _write("students.csv", list(students[0]), students)
     _write("guardians.csv", list(guardians[0]), guardians)

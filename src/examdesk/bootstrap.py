@@ -28,6 +28,7 @@ from .adapters.pdfforms import SHARED_FONTS
 from .domain.calendar import WorkingCalendar
 from .domain.checklist import Checklist, ChecklistError, check_events, parse_checklist
 from .domain.due_rules import STANDARD_EVENTS
+from .domain.memos import MEMOS
 from .domain.registry import FAMILIES
 from .services.app import App
 from .settings import SchoolYearSettings, Settings, load_settings
@@ -79,7 +80,7 @@ def load_checklist(settings: Settings, year: SchoolYearSettings) -> Checklist:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ChecklistError(str(path), [f"not valid YAML: {exc}"]) from None
-    checklist = parse_checklist(raw, source=str(path), generators=FAMILIES)
+    checklist = parse_checklist(raw, source=str(path), generators=FAMILIES, memos=MEMOS)
     check_events(checklist, [*STANDARD_EVENTS, *year.events], source=str(path))
     return checklist
 

@@ -75,12 +75,17 @@ class Closure(_Strict):
         return self
 
 
+class Downtime(Closure):
+    """A scheduled outage of a testing system (the program's status page lists them)."""
+
+
 class SchoolYearSettings(_Strict):
     label: str
     first_instructional_day: date
     last_instructional_day: date
     closures: list[Closure] = Field(default_factory=list)
     events: dict[str, date] = Field(default_factory=dict)
+    downtimes: list[Downtime] = Field(default_factory=list)  # told to site coordinators in the downtimes memo
 
     @field_validator("label")
     @classmethod

@@ -7,6 +7,7 @@ import yaml
 from examdesk.domain.calendar import Month, SchoolYear, WorkingCalendar
 from examdesk.domain.checklist import ChecklistError, check_events, parse_checklist, tasks_for_month
 from examdesk.domain.due_rules import DueContext, DueRuleError, parse_due_rule
+from examdesk.domain.memos import MEMOS
 from examdesk.domain.registry import FAMILIES
 from examdesk.domain.roles import CATEGORIES
 
@@ -19,7 +20,7 @@ CTX = DueContext(
 
 def shipped():
     raw = yaml.safe_load((REPO / "config" / "checklist.yaml").read_text(encoding="utf-8"))
-    return parse_checklist(raw, source="checklist.yaml", generators=FAMILIES)
+    return parse_checklist(raw, source="checklist.yaml", generators=FAMILIES, memos=MEMOS)
 
 
 def task(**over):
@@ -165,18 +166,19 @@ def test_a_task_that_follows_an_event_is_planned_where_the_event_happens_and_the
 )
 def test_bad_task_is_named(override, message):
     with pytest.raises(ChecklistError) as exc:
-        parse_checklist([task(**override)], source="config/checklist.yaml", generators=FAMILIES)
+        parse_checklist([task(**override)], source="config/checklist.yaml", generators=FAMILIES, memos=MEMOS)
     assert any(message in p for p in exc.value.problems), exc.value.problems
     assert "config/checklist.yaml" in str(exc.value)
 
 
 def test_duplicate_id_is_named_with_both_positions():
     with pytest.raises(ChecklistError) as exc:
-        parse_checklist([task(), task(title="again")], source="c.yaml", generators=FAMILIES)
+        parse_checklist([task(), task(title="again")], source="c.yaml", generators=FAMILIES, memos=MEMOS)
     assert exc.value.problems == ["task 't1': duplicate id (also task #1)"]
 
 
 def test_all_problems_are_reported_at_once():
     with pytest.raises(ChecklistError) as exc:
-        parse_checklist([task(id="a", owner="x"), task(id="b", action="y")], source="c.yaml", generators=FAMILIES)
+        tasks = [task(id="a", owner="x"), task(id="b", action="y")]
+        parse_checklist(tasks, source="c.yaml", generators=FAMILIES, memos=MEMOS)
     assert len(exc.value.problems) == 2

@@ -26,7 +26,7 @@ def test_demo_data_problems_are_listed_and_valid_rows_go_on(district):
     assert ("students.csv", 302, "site_id", "WHS") in problems
     assert ("students.csv", 303, "birth_date", "2016-02-30") in problems
     assert ("guardians.csv", 493, "email", "teresa.quiroz@example") in problems
-    assert len(data.students) == 300 and len(data.staff) == 40
+    assert len(data.students) == 300 and len(data.staff) == 46
 
 
 def test_each_kind_of_bad_row(district, tmp_path):
@@ -102,7 +102,7 @@ def test_xlsx_tables_load_like_csv(district):
     wb.save(xlsx)
     edit_config(district, data__staff="staff.xlsx")
     data, report = load_district(load_settings(district))
-    assert len(data.staff) == 40
+    assert len(data.staff) == 46
     assert data.staff_by_id["S002"].full_name == "Marcus O'Neill"
     bad = [p for p in report.problems if p.file.endswith("staff.xlsx")]
     assert [(p.row, p.column, p.value) for p in bad] == [(len(rows) + 1, "email", "nobody")]

@@ -78,6 +78,8 @@ def day_line(day: date, s: dict) -> str:
     for key, label in (("documents_failed", "could not be produced"), ("messages_failed", "failed")):
         if s.get(key):
             parts.append(f"{s[key]} {label}")
+    if s.get("memos"):
+        parts.append(f"{s['memos']} memo(s)")
     if s.get("due_today_notices"):
         parts.append(f"{s['due_today_notices']} due-today notice(s)")
     tasks = ", ".join(f"{task} {n}" for task, n in s.get("documents_by_task", {}).items())

@@ -89,6 +89,7 @@ def print_summary(s: dict) -> None:
         ("documents that could not be produced", "documents_failed"),
         ("already sent (documents, digest items)", "documents_already_sent"),
         ("messages sent", "messages_sent"),
+        ("  memos (what the checklist tells people)", "memos"),
         ("messages failed (retried next run)", "messages_failed"),
         ("messages refused for good (5xx)", "messages_failed_permanent"),
         ("messages unknown (may have arrived; not resent)", "messages_unknown"),

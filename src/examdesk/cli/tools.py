@@ -9,11 +9,12 @@ import typer
 from rich.table import Table
 
 from ..bootstrap import form_library
+from ..domain.memos import MEMOS
 from ..domain.registry import FAMILIES
 from ..resources import folder
 from ..services.tools.init import init_district
 from ..services.tools.mailmerge import merge
-from ..services.tools.templates_check import check_all
+from ..services.tools.templates_check import check_all, check_memos
 from ..settings import load_settings
 from .common import ConfigOpt, err, fail, out
 
@@ -59,10 +60,10 @@ def templates_check(
     forms = form_library(settings)
     if not (templates_dir / "letters").is_dir():
         fail(f"no templates in {templates_dir / 'letters'}")
-    results = check_all(FAMILIES.values(), templates_dir, forms)
+    results = check_all(FAMILIES.values(), templates_dir, forms) + check_memos(MEMOS.values(), templates_dir)
     for r in results:
         mark = "[green]ok[/]" if r.ok else "[bold red]FAIL[/]"
-        family = f" (family {r.family})" if r.family else ""
+        family = f" ({r.family})" if r.family.startswith("memo ") else f" (family {r.family})" if r.family else ""
         out.print(f"{mark} {r.template.name}: {r.message}{family}", soft_wrap=True, highlight=False)
     failed = sum(not r.ok for r in results)
     out.print(f"{len(results)} check(s), {failed} problem(s)")

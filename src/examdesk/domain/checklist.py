@@ -16,7 +16,20 @@ ONGOING = "ongoing"
 PHASES = ("before", "during", "after")
 REMINDER = "reminder"
 MANUAL = "manual"
-TASK_FIELDS = {"id", "month", "phase", "title", "category", "owner", "due", "action", "recipients", "source", "notes"}
+TASK_FIELDS = {
+    "id",
+    "month",
+    "phase",
+    "title",
+    "category",
+    "owner",
+    "due",
+    "action",
+    "recipients",
+    "memo",
+    "source",
+    "notes",
+}
 
 
 class ChecklistError(ConfigurationError):
@@ -43,6 +56,12 @@ class Task:
     recipients: tuple[str, ...] = ()
     source: str = ""
     notes: str = ""
+    memo: str = ""  # a communication (reminder or manual task with recipients): what its memo tells them
+
+    @property
+    def sends_memo(self) -> bool:
+        """A reminder or manual task that names recipients tells each of them in a memo."""
+        return self.action in (REMINDER, MANUAL) and bool(self.recipients)
 
     @property
     def is_ongoing(self) -> bool:
@@ -96,9 +115,12 @@ class PlannedTask:
         return "pending"
 
 
-def parse_checklist(entries: object, *, source: str, generators: Iterable[str]) -> Checklist:
+def parse_checklist(
+    entries: object, *, source: str, generators: Iterable[str], memos: Iterable[str] = ("note",)
+) -> Checklist:
     """Build a Checklist from the YAML structure, reporting every problem at once."""
     known_actions = {REMINDER, MANUAL, *generators}
+    known_memos = set(memos)
     known_recipients = {*STAFF_ROLES, *RECIPIENT_GROUPS}
     if isinstance(entries, Mapping) and "tasks" in entries:
         entries = entries["tasks"]
@@ -158,6 +180,15 @@ def parse_checklist(entries: object, *, source: str, generators: Iterable[str]) 
                 errs.append(f"unknown recipient role or group {r!r}")
         if action not in (REMINDER, MANUAL) and action in known_actions and not recipients:
             errs.append(f"generator {action!r} needs 'recipients'")
+        memo = str(raw.get("memo") or "").strip()
+        if action in (REMINDER, MANUAL) and recipients:
+            groups = [r for r in recipients if r in RECIPIENT_GROUPS]
+            if groups:
+                errs.append(f"a {action} task's memo goes to staff roles, not {', '.join(groups)}")
+            if memo and memo not in known_memos:
+                errs.append(f"unknown memo {memo!r} (expected one of {', '.join(sorted(known_memos))})")
+        elif memo:
+            errs.append("'memo' is for a reminder or manual task that names its 'recipients'")
         due: DueRule = NoDue()
         try:
             due = parse_due_rule(raw.get("due"))
@@ -181,6 +212,7 @@ def parse_checklist(entries: object, *, source: str, generators: Iterable[str]) 
                 recipients=recipients,
                 source=str(raw.get("source") or ""),
                 notes=str(raw.get("notes") or "").strip(),
+                memo=memo or ("note" if action in (REMINDER, MANUAL) and recipients else ""),
             )
         )
     if problems:

@@ -77,6 +77,7 @@ class DigestItem:
     due: str
     action: str
     recipients: str
+    memo_to: str = ""  # who the task's memo went to (a communication task), for its owner
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,12 @@ class Packet:
     """One email for one recipient: every document of the run for that person."""
 
     recipient: Recipient
-    kind: str  # documents | digest | problems
+    kind: str  # documents | digest | due_today | memo | problems
     digest: list[DigestItem] = field(default_factory=list)
     failures: list[DocumentFailure] = field(default_factory=list)  # problems: what could not be produced
     doc_keys: list[str] = field(default_factory=list)
     doc_task_ids: list[str] = field(default_factory=list)  # the task of each doc_keys entry
+    memo: dict | None = None  # memo: {"kind", "task": {"id", "title", "notes"}, "facts"}
 
     def idempotency_key(self, school_year: str, month_key: str, generation: str = "0") -> str:
         basis = "|".join(

@@ -12,6 +12,7 @@ STAFF_ROLES: dict[str, str] = {
     "test_examiner": "Test examiner",
     "proctor": "Proctor",
     "special_education_coordinator": "Special education coordinator",
+    "operations": "Maintenance and operations",
 }
 
 # Groups that are not staff roles but can receive documents.

@@ -51,6 +51,9 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
             operator = r.email.strip().lower() == org.coordinator_email.strip().lower()
             ctx.update(items=packet.digest, role_title=role_title(r.role), operator=operator, today=plan.today)
             subject, body, html = app.emails.render(packet.kind, r.language, ctx)
+        elif packet.kind == "memo" and packet.memo is not None:
+            ctx.update(task=packet.memo["task"], facts=packet.memo["facts"], role_title=role_title(r.role))
+            subject, body, html = app.emails.render(f"memo_{packet.memo['kind']}", r.language, ctx)
         elif packet.kind == "problems":
             ctx.update(failures=packet.failures)
             subject, body, html = app.emails.render("problems", "en", ctx)

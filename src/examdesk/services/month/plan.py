@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from ...domain.calendar import Month
 from ...domain.checklist import MANUAL, REMINDER, PlannedTask
-from ...domain.documents import DigestItem, DocumentFailure, Packet, Recipient, RenderJob, staff_recipient
+from ...domain.documents import DigestItem, DocumentFailure, Packet, RenderJob
 from ...domain.due_rules import FixedDate, NoDue, format_due
 from ...domain.families import FamilyInput, FamilyOutput, doc_key
 from ...domain.records import DistrictData
@@ -19,6 +19,8 @@ from ...domain.registry import FAMILIES
 from ...domain.roles import role_title
 from ..app import App
 from ..data import ValidationReport, load_district
+from .memos import build_memos, memo_recipients
+from .people import staff_recipients
 
 
 @dataclass
@@ -147,18 +149,20 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
         )
         sources.append((pt.task.id, out))
         notes.extend(out.notes)
-    digests = build_digests(app, data, planned, month)
+    memos = build_memos(app, data, planned, month)
     with app.unit_of_work() as uow:
+        sending = memos if resend else _without_delivered(memos, _delivered(uow, app, memos))
+        digests = build_digests(app, data, planned, month, memo_recipients(memos, sending))
         if day:
             done = {t for t, st in uow.tasks.of_year(app.school_year.label).items() if st["status"] == "done"}
             digests += build_due_today(app, data, [pt for pt in planned if pt.task.id not in done], month)
         run_id = uow.runs.start(app.school_year.label, month.key)
-        already = 0
+        already = len(memos) - len(sending)
         if not resend:
             keys = [k for p in digests for k in p.doc_keys]
-            delivered = uow.documents.delivered_among(app.school_year.label, keys)
-            digests = _without_delivered(digests, delivered)
-            already = len(keys) - sum(len(p.doc_keys) for p in digests)
+            digests = _without_delivered(digests, _delivered(uow, app, digests))
+            already += len(keys) - sum(len(p.doc_keys) for p in digests)
+        digests = sending + digests
         uow.commit()
     return MonthPlan(
         app,
@@ -177,30 +181,29 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
     )
 
 
-def _without_delivered(digests: list[Packet], delivered: set[str]) -> list[Packet]:
+def _delivered(uow, app: App, packets: list[Packet]) -> set[str]:
+    return uow.documents.delivered_among(app.school_year.label, [k for p in packets for k in p.doc_keys])
+
+
+def _without_delivered(packets: list[Packet], delivered: set[str]) -> list[Packet]:
+    """Each packet without the lines (digest items, a memo) that already went out; empty ones dropped."""
     kept = []
-    for p in digests:
+    for p in packets:
+        if p.kind == "memo":
+            if p.doc_keys[0] not in delivered:
+                kept.append(p)
+            continue
         items = [(i, k) for i, k in zip(p.digest, p.doc_keys, strict=True) if k not in delivered]
         if items:
             kept.append(
-                Packet(
-                    p.recipient,
-                    p.kind,
+                replace(
+                    p,
                     digest=[i for i, _ in items],
                     doc_keys=[k for _, k in items],
                     doc_task_ids=[i.task_id for i, _ in items],
                 )
             )
     return kept
-
-
-def staff_recipients(app: App, data: DistrictData, role: str) -> list[Recipient]:
-    """Everyone holding ``role`` in the staff table; else the district's contact for it."""
-    people = [staff_recipient(s) for s in data.staff_with_role(role)]
-    if not people and role in app.settings.contacts:
-        c = app.settings.contacts[role]
-        people = [Recipient(key=f"contact:{role}", name=c.name, email=c.email, role=role)]
-    return people
 
 
 def build_due_today(app: App, data: DistrictData, planned: list[PlannedTask], month: Month) -> list[Packet]:
@@ -237,8 +240,11 @@ def build_due_today(app: App, data: DistrictData, planned: list[PlannedTask], mo
     return packets
 
 
-def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], month: Month) -> list[Packet]:
-    """One digest per owner role, sent to each person holding the role."""
+def build_digests(
+    app: App, data: DistrictData, planned: list[PlannedTask], month: Month, memo_to: dict[str, str] | None = None
+) -> list[Packet]:
+    """One digest per owner role, sent to each person holding the role; ``memo_to``: task id ->
+    who the task's memo goes to, listed under the task."""
     by_role: dict[str, list[PlannedTask]] = defaultdict(list)
     for pt in planned:
         if pt.task.action in (REMINDER, MANUAL):
@@ -263,6 +269,7 @@ def build_digests(app: App, data: DistrictData, planned: list[PlannedTask], mont
                     due_text(pt, person.site_id),
                     pt.task.action,
                     ", ".join(role_title(r) for r in pt.task.recipients),
+                    memo_to=(memo_to or {}).get(pt.task.id, ""),
                 )
                 for pt in tasks
             ]

@@ -61,6 +61,7 @@ def month_summary(plan: MonthPlan, rendered_count: int, delivery: DeliveryResult
         "documents_rendered": rendered_count,
         "documents_by_task": dict(sorted(plan.rendered.items())),
         "due_today_notices": sum(1 for p in plan.digests if p.kind == "due_today"),
+        "memos": sum(1 for p in plan.digests if p.kind == "memo"),
         "documents_failed": len(plan.failures),
         "documents_already_sent": plan.already_sent,
         "messages_sent": delivery.states[MessageState.SENT],

@@ -1,8 +1,9 @@
-"""Check every output of every document family against its sample context.
+"""Check every output of every document family, and every memo, against its sample context.
 
 Word templates are rendered with the fast renderer and with docxtpl and must give the same text
 with no tag left; table workbooks are built; PDF forms are compiled with their field maps and,
-where a sample exists, filled. Word templates no family uses are listed too.
+where a sample exists, filled; each memo's email template is rendered in every language it is
+written in. Word templates no family uses are listed too.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from docx import Document
 
+from ...adapters.emails import EmailTemplates
 from ...adapters.fastdocx import CompiledTemplate, make_environment, render_with_docxtpl
 from ...adapters.form_library import FormLibrary
 from ...adapters.pdfforms import read_values
 from ...adapters.workbook import table_workbook
 from ...domain.documents import document_id
 from ...domain.families import DocumentFamily, Output
+from ...domain.memos import MemoKind
 from ...errors import TemplateError
 
 
@@ -149,4 +153,34 @@ def check_all(families: Iterable[DocumentFamily], templates_dir: Path, forms: Fo
     for path in sorted((templates_dir / "letters").glob("*.docx")):
         if path.name.split(".", 1)[0] not in used:
             results.append(CheckResult(path, True, True, "not used by any document family (`examdesk render` can)"))
+    return results
+
+
+def check_memos(memos: Iterable[MemoKind], templates_dir: Path) -> list[CheckResult]:
+    """Each memo's email template (``templates/email/memo_<kind>.<language>.txt``) rendered with
+    its sample (``templates/samples/memo_<kind>.json``) in every language it is written in."""
+    emails, samples = EmailTemplates(templates_dir / "email"), templates_dir / "samples"
+    results = []
+    for kind in memos:
+        name = f"memo_{kind.name}"
+        files = sorted((templates_dir / "email").glob(f"{name}.*.txt"))
+        if not any(p.name == f"{name}.en.txt" for p in files):
+            results.append(CheckResult(templates_dir / "email" / f"{name}.en.txt", False, False, "no English template"))
+        sample = samples / f"{name}.json"
+        try:
+            context = json.loads(sample.read_text(encoding="utf-8"))
+            context["month_date"] = date.fromisoformat(context["month_date"])
+        except (OSError, ValueError, KeyError) as exc:
+            results += [CheckResult(p, False, False, f"sample {sample.name}: {exc}") for p in files]
+            continue
+        for path in files:
+            language = path.name[len(name) + 1 : -len(".txt")]
+            try:
+                subject, body, _ = emails.render(name, language, context)
+            except TemplateError as exc:
+                results.append(CheckResult(path, False, False, str(exc), f"memo {kind.name}"))
+                continue
+            ok = bool(subject) and context["recipient"]["name"] in body
+            message = "ok, memo rendered from its sample" if ok else "the sample's recipient is not in the memo"
+            results.append(CheckResult(path, ok, True, message, f"memo {kind.name}"))
     return results
