@@ -8,6 +8,7 @@ this module. Tests pass their own ledger URL (``sqlite://``: in memory) or trans
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,10 +26,12 @@ from .adapters.ledger import LedgerDatabase
 from .adapters.mail import OutboxTransport, SmtpTransport, Transport
 from .adapters.pdf_unicode_text import FontSet
 from .adapters.pdfforms import SHARED_FONTS
+from .adapters.programs_file import read_profiles
 from .domain.calendar import WorkingCalendar
 from .domain.checklist import Checklist, ChecklistError, check_events, parse_checklist
 from .domain.due_rules import STANDARD_EVENTS
 from .domain.memos import MEMOS
+from .domain.programs import ProgramProfile, profile_for
 from .domain.registry import FAMILIES
 from .services.app import App
 from .settings import SchoolYearSettings, Settings, load_settings
@@ -54,6 +57,7 @@ def build_app(
         settings=settings,
         year=year,
         today=today,
+        profile=program_profile(settings),
         calendar=working_calendar(settings, year),
         checklist=load_checklist(settings, year),
         ledger=LedgerDatabase(ledger_url or settings.ledger_url),
@@ -63,6 +67,18 @@ def build_app(
         emails=EmailTemplates(settings.templates_dir / "email"),
         make_transport=(lambda _folder: transport) if transport is not None else transport_factory(settings),
     )
+
+
+def program_profile(settings: Settings) -> ProgramProfile:
+    """The district's program (organisation.program) with its state's rules (organisation.subdivision);
+    forms.irregularity_report_school_days, when set, overrides the irregularity deadline."""
+    org = settings.organisation
+    profile = profile_for(read_profiles(settings.programs_path), org.program, org.subdivision)
+    days = settings.forms.irregularity_report_school_days
+    if days is not None:
+        rule = replace(profile.irregularity, within=days, unit="school_days")
+        profile = replace(profile, irregularity=rule)
+    return profile
 
 
 def working_calendar(settings: Settings, year: SchoolYearSettings) -> WorkingCalendar:

@@ -205,7 +205,8 @@ class LetterSettings(_Strict):
 class FormSettings(_Strict):
     directory: Path | None = None  # fillable PDFs and their field maps (default: the forms shipped with examdesk)
     date_format: str = "MM/dd/yyyy"  # a Babel pattern for dates written into forms (UK: dd/MM/yyyy)
-    irregularity_report_school_days: int = Field(2, ge=0, le=30)  # the state's window for an irregularity report
+    # overrides the program profile's irregularity deadline (config/programs.yaml), in school days
+    irregularity_report_school_days: int | None = Field(None, ge=0, le=30)
     state: str = "CA"  # written in the forms' State field
     # returned forms come from outside: each is read in a child process within these bounds
     returned_max_mb: float = Field(20, gt=0, le=500)  # a bigger file is refused unread
@@ -249,6 +250,7 @@ class Settings(BaseSettings):
     sites: list[SiteSettings]
     contacts: dict[str, Contact] = Field(default_factory=dict)
     checklist: Path = Path("checklist.yaml")
+    programs: Path | None = None  # program and state profiles (default: the ones shipped with examdesk)
     templates: Path | None = None  # Word and email templates (default: the ones shipped with examdesk)
     data: DataFiles = Field(default_factory=DataFiles)
     output: OutputSettings = Field(default_factory=OutputSettings)
@@ -308,6 +310,10 @@ class Settings(BaseSettings):
     @property
     def checklist_path(self) -> Path:
         return self.resolve(self.checklist)
+
+    @property
+    def programs_path(self) -> Path | None:
+        return self.resolve(self.programs) if self.programs else None
 
     @property
     def forms_dir(self) -> Path:

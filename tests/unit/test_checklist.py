@@ -6,7 +6,7 @@ import yaml
 
 from examdesk.domain.calendar import Month, SchoolYear, WorkingCalendar
 from examdesk.domain.checklist import ChecklistError, check_events, parse_checklist, tasks_for_month
-from examdesk.domain.due_rules import DueContext, DueRuleError, parse_due_rule
+from examdesk.domain.due_rules import STANDARD_EVENTS, DueContext, DueRuleError, parse_due_rule
 from examdesk.domain.memos import MEMOS
 from examdesk.domain.registry import FAMILIES
 from examdesk.domain.roles import CATEGORIES
@@ -111,7 +111,7 @@ def test_shipped_checklist_covers_every_month_ongoing_and_parcc_phases():
 
 
 def test_shipped_checklist_events_are_known():
-    check_events(shipped(), ["testing_window_start", "testing_window_end", "results_received"], source="x")
+    check_events(shipped(), STANDARD_EVENTS, source="x")
 
 
 def test_phase_tasks_fall_in_the_month_of_their_due_date():

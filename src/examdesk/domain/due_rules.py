@@ -167,6 +167,7 @@ STANDARD_EVENTS = (
     "testing_window_start",
     "testing_window_end",
     "results_received",
+    "results_deadline",  # when result letters must be out: the program's rule (config/programs.yaml)
 )
 
 
@@ -176,6 +177,7 @@ def district_events(
     extra: dict[str, date],
     testing_window: tuple[date, date] | None,
     results_received: date | None,
+    results_deadline: date | None = None,
 ) -> dict[str, date]:
     """The dated events due rules can name: the school year's, the testing window's (once known),
     the results' arrival (once known), and the district's own (``school_years[].events``)."""
@@ -187,6 +189,8 @@ def district_events(
         events["testing_window_start"], events["testing_window_end"] = testing_window
     if results_received:
         events["results_received"] = results_received
+    if results_deadline:
+        events["results_deadline"] = results_deadline
     events.update(extra)
     return events
 

@@ -19,6 +19,7 @@ from .checklist import Task
 from .documents import Recipient, RenderJob, document_id, facts_digest
 from .events import month_key_of
 from .organisation import Organisation, Signatory
+from .programs import IrregularityRule
 from .records import DistrictData
 
 FORMATS = ("docx", "pdf", "xlsx", "ics")
@@ -76,7 +77,7 @@ class FamilyInput:
     adult_age: int
     calendar: WorkingCalendar
     state: str = "CA"  # written into forms' State fields
-    irregularity_report_school_days: int = 2
+    irregularity: IrregularityRule = field(default_factory=IrregularityRule)  # when and where incidents are reported
     translate: Callable[[str, str], str] = lambda language, text: text  # (language, English) -> wording
     copy_guardians: bool = False  # candidates' documents are copied to their primary guardian
     attachment_names: str = "document_id"  # or "student_id": what a student's attachment name carries

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from .calendar import WorkingCalendar
 from .documents import safe_filename, staff_recipient
 from .events import in_reach
 from .families import FamilyInput, FamilyOutput
@@ -13,11 +12,6 @@ from .organisation import Organisation
 from .records import DistrictData, Incident
 
 CONTENT_AREAS = {"SB-ELA": "ela", "SB-MATH": "math", "CAST": "science", "CAA-ELA": "ela", "CAA-MATH": "math"}
-
-
-def report_due(incident: Incident, calendar: WorkingCalendar, school_days: int) -> date:
-    """The state's window: N school days after the incident (seed 004: two)."""
-    return calendar.add_working_days(incident.incident_date, school_days)
 
 
 def irregularity_context(
@@ -80,13 +74,16 @@ def irregularity_reports(inp: FamilyInput) -> FamilyOutput:
         to = coordinators.get(session.site_id) or district_coordinator
         if to is None:
             continue
-        due = report_due(incident, inp.calendar, inp.irregularity_report_school_days)
+        rule = inp.irregularity  # the program's (and state's) deadline and channel
+        due = rule.due(incident.incident_date, inp.calendar)
         context = irregularity_context(incident, data, inp.organisation, due, fmt)
+        via = f" via {rule.channel}" if rule.channel else ""
         jobs.append(
             inp.job(
                 f"incident:{incident.incident_id}",
                 filename=safe_filename(f"irregularity-report_{incident.incident_id}") + ".pdf",
-                title=f"Irregularity report {incident.incident_id}: check, complete and submit by {fmt(due)}",
+                title=f"Irregularity report {incident.incident_id}: check and complete it; report it by "
+                f"{fmt(due)} ({rule.text} of the incident){via}",
                 recipient=staff_recipient(to, session.site_id),
                 context=context,
                 facts=context,  # the investigation filled in later: an updated report

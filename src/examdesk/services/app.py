@@ -23,6 +23,7 @@ from ..domain.due_rules import DueContext, NoDue, district_events
 from ..domain.events import event_days_by_action
 from ..domain.languages import LOCALES
 from ..domain.organisation import Organisation, Signatory
+from ..domain.programs import ProgramProfile
 from ..domain.records import DistrictData
 from ..domain.registry import FAMILIES
 from ..domain.return_route import ReturnRoute
@@ -34,6 +35,7 @@ class App:
     settings: Settings
     year: SchoolYearSettings
     today: date  # the day the command acts as of (--today, or today in the district's time zone)
+    profile: ProgramProfile  # the rules of the district's program and state (config/programs.yaml)
     calendar: WorkingCalendar
     checklist: Checklist
     ledger: LedgerDatabase
@@ -104,8 +106,25 @@ class App:
             self.year.events,
             window,
             data.results_received(),
+            self.results_deadline(data),
         )
         return DueContext(self.school_year, self.calendar, events)
+
+    def results_deadline(self, data: DistrictData) -> date | None:
+        """When result letters must be out, by the program's rule: N working days after the results
+        arrive, or (CAASPP) within the first N of the next school year when they arrive after the
+        last day of instruction (None until that year's first day is configured)."""
+        received = data.results_received()
+        if received is None:
+            return None
+        following = SchoolYear(self.school_year.start_year + 1).label
+        after = next((y for y in self.settings.school_years if y.label == following), None)
+        return self.profile.result_letters.due(
+            received,
+            self.year.last_instructional_day,
+            after.first_instructional_day if after else None,
+            self.calendar,
+        )
 
     def tasks_of_month(self, data: DistrictData, month: Month) -> list[PlannedTask]:
         """The month's checklist tasks with their due dates; a task whose documents follow an event

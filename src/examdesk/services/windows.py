@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import yaml
-
-from .. import resources
+from ..adapters.programs_file import read_profiles
+from ..domain.programs import profile_for
 from ..domain.records import TestingWindow
 from ..domain.tables import Problem
 from ..domain.window_rules import Proposal, SchoolCalendar, WindowRules, check_window, missing_window_breach, propose
@@ -16,12 +15,10 @@ from .app import App
 from .data import ValidationReport
 
 
-def program_rules() -> dict[str, WindowRules]:
-    raw = yaml.safe_load((resources.folder("config") / "programs.yaml").read_text(encoding="utf-8")) or {}
-    return {
-        name.upper(): WindowRules.from_dict(name, (body or {}).get("testing_window") or {})
-        for name, body in raw.items()
-    }
+def program_rules(app: App | None = None) -> dict[str, WindowRules]:
+    """Testing-window rules by program (upper case), from the program profiles."""
+    profiles = read_profiles(app.settings.programs_path if app else None)
+    return {name: profile_for(profiles, name, None).window for name in profiles}
 
 
 def school_calendar(app: App) -> SchoolCalendar:
@@ -35,7 +32,7 @@ def check_windows(app: App, report: ValidationReport, today: date) -> list[Probl
     result = next((r for r in report.results if r.spec.name == "testing_windows"), None)
     if result is None:
         return []
-    rules = program_rules()
+    rules = program_rules(app)
     calendar = school_calendar(app)
     problems = []
     for row in result.rows:
@@ -77,7 +74,7 @@ class SiteProposal:
 
 def proposals(app: App, windows: list[TestingWindow]) -> list[SiteProposal]:
     """Per site: its window for the district's program, the rules it breaks, and compliant windows."""
-    rules = program_rules()
+    rules = program_rules(app)
     program = app.settings.organisation.program
     site_rules = rules.get(program.upper(), WindowRules(program))
     calendar = school_calendar(app)

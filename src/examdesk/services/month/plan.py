@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -122,9 +122,16 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
     planned = app.tasks_of_month(data, month)
     sources: list[tuple[str, FamilyOutput]] = []
     notes: list[str] = []
+    profile = app.profile
     for pt in planned:
         family = FAMILIES.get(pt.task.action)
         if family is None:
+            continue
+        instead = profile.replaces.get(family.name)
+        if instead is not None:  # the state uses its own: nothing of this family is sent
+            notes.append(
+                f"{pt.task.id}: {profile.label} uses {instead} instead of the {family.title.lower()}; none sent"
+            )
             continue
         out = family.generate(
             FamilyInput(
@@ -141,12 +148,14 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
                 adult_age=app.settings.letters.adult_age,
                 calendar=app.calendar,
                 state=app.settings.forms.state,
-                irregularity_report_school_days=app.settings.forms.irregularity_report_school_days,
+                irregularity=profile.irregularity,
                 translate=app.catalogues.translate,
                 copy_guardians=app.settings.letters.copy_guardians,
                 attachment_names=app.settings.output.attachment_names,
             )
         )
+        if profile.forms:  # the state's own forms, filled in place of the PARCC ones
+            out.jobs = _with_state_forms(out.jobs, profile.forms)
         sources.append((pt.task.id, out))
         notes.extend(out.notes)
     memos = build_memos(app, data, planned, month)
@@ -179,6 +188,11 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
         already_sent=already,
         static_notes=notes,
     )
+
+
+def _with_state_forms(jobs: Iterable[RenderJob], forms: Mapping[str, str]) -> Iterator[RenderJob]:
+    for job in jobs:
+        yield replace(job, template=forms[job.template]) if job.format == "pdf" and job.template in forms else job
 
 
 def _delivered(uow, app: App, packets: list[Packet]) -> set[str]:
