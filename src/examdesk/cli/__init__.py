@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import progress
-from . import day, delivery, forms, month, prefect, tools, windows
+from . import day, delivery, forms, month, prefect, records, tools, windows
 from .common import ExamdeskGroup
 
 app = typer.Typer(
@@ -36,6 +36,7 @@ for command in (
     month.status,
     month.mark,
     month.tracker,
+    records.retention,
     delivery.outbox,
     delivery.resend,
     delivery.remind,

@@ -29,6 +29,7 @@ from .repositories import (
     DocumentFailures,
     Documents,
     Messages,
+    Retention,
     Runs,
     TaskStatuses,
     message_statements,
@@ -137,6 +138,7 @@ class UnitOfWork:
     acks: Acknowledgements
     tasks: TaskStatuses
     failures: DocumentFailures
+    retention: Retention
 
     def __init__(self, engine: Engine):
         self._engine = engine
@@ -150,6 +152,7 @@ class UnitOfWork:
         self.messages = Messages(connection, message_statements(self._engine.dialect.name))
         self.tasks = TaskStatuses(connection)
         self.failures = DocumentFailures(connection)
+        self.retention = Retention(connection)
         return self
 
     def commit(self) -> None:

@@ -23,7 +23,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
 from ...domain.messages import CLAIMABLE, DELIVERED, REACHED, MessageState
-from .schema import acknowledgements, document_failures, documents, message_documents, messages, runs, task_status
+from .schema import (
+    acknowledgements,
+    document_failures,
+    documents,
+    message_documents,
+    messages,
+    retention_log,
+    runs,
+    task_status,
+)
 
 
 def _now() -> datetime:
@@ -462,3 +471,49 @@ class TaskStatuses:
     def of_year(self, school_year: str) -> dict[str, dict]:
         q = select(task_status).where(task_status.c.school_year == school_year)
         return {r.task_id: dict(r._mapping) for r in self.c.execute(q)}
+
+
+class Retention:
+    """Student data by school year, for removal once its retention period is over."""
+
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def school_years(self) -> list[str]:
+        """Every school year the ledger holds rows of (documents belong to their run's year)."""
+        years: set[str] = set()
+        for column in (runs.c.school_year, messages.c.school_year, acknowledgements.c.school_year):
+            years.update(self.c.execute(select(column).distinct()).scalars())
+        years.update(self.c.execute(select(document_failures.c.school_year).distinct()).scalars())
+        return sorted(years)
+
+    def counts(self, school_year: str) -> dict[str, int]:
+        """Rows that name people, by kind."""
+        run_ids = select(runs.c.id).where(runs.c.school_year == school_year)
+        return {
+            "documents": self._count(documents, documents.c.run_id.in_(run_ids)),
+            "messages": self._count(messages, messages.c.school_year == school_year),
+            "acknowledgements": self._count(acknowledgements, acknowledgements.c.school_year == school_year),
+            "document_failures": self._count(document_failures, document_failures.c.school_year == school_year),
+        }
+
+    def _count(self, table, where) -> int:
+        return int(self.c.execute(select(func.count()).select_from(table).where(where)).scalar_one())
+
+    def remove(self, school_year: str) -> None:
+        """Every row of the year that names a person; runs and task statuses (counts, ids) stay."""
+        run_ids = select(runs.c.id).where(runs.c.school_year == school_year)
+        message_ids = select(messages.c.id).where(messages.c.school_year == school_year)
+        self.c.execute(delete(message_documents).where(message_documents.c.message_id.in_(message_ids)))
+        self.c.execute(delete(messages).where(messages.c.school_year == school_year))
+        self.c.execute(delete(documents).where(documents.c.run_id.in_(run_ids)))
+        self.c.execute(delete(acknowledgements).where(acknowledgements.c.school_year == school_year))
+        self.c.execute(delete(document_failures).where(document_failures.c.school_year == school_year))
+
+    def log(self, school_year: str, rule: str, counts: dict) -> None:
+        self.c.execute(
+            retention_log.insert().values(school_year=school_year, removed_at=_now(), rule=rule, counts=counts)
+        )
+
+    def removed(self) -> list[dict]:
+        return [dict(r._mapping) for r in self.c.execute(select(retention_log).order_by(retention_log.c.id))]

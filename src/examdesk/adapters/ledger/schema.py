@@ -135,3 +135,13 @@ acknowledgements = Table(
     Column("note", Text),
     UniqueConstraint("school_year", "doc_key", "person_email", "source", name="uq_ack"),
 )
+
+retention_log = Table(
+    "retention_log",  # what `examdesk retention --apply` removed (counts only): the record of it
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_year", String(9), nullable=False),
+    Column("removed_at", DateTime(timezone=True), nullable=False),
+    Column("rule", Text, nullable=False),  # e.g. "CAASPP: 3 years after the school year"
+    Column("counts", JSON, nullable=False),
+)
