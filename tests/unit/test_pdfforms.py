@@ -203,3 +203,14 @@ def test_protected_pdf_opens_only_with_the_password():
     assert reader.decrypt("wrong") == 0
     assert reader.decrypt("correct horse") != 0
     assert reader.get_fields()["first_name"]["/V"] == "Ruth"
+
+
+def test_a_value_mixing_scripts_draws_every_character_with_a_font_that_has_it():
+    from examdesk.adapters.pdf_unicode_text import UnicodeText
+    from examdesk.adapters.pdfforms import SHARED_FONTS
+
+    # Arabic then an address: the space and "<" follow the Arabic run, whose font has no "<"
+    runs = UnicodeText(SHARED_FONTS).runs("مريم العلي <a@b.org> · Ánh Nguyễn 阮")
+    glyphs = [g for run in runs for g in run.glyphs]
+    assert glyphs and all(g.glyph_id != 0 for g in glyphs)  # no .notdef box anywhere
+    assert "".join(g.text for run in runs for g in run.glyphs if not run.rtl).count("<a@b.org>") == 1

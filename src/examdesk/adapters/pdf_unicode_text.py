@@ -117,7 +117,9 @@ class FontSet:
         return tuple(found)
 
     def font_for(self, char: str, current: int | None) -> int:
-        if current is not None and (self.fonts[current].has(char) or _is_neutral(char)):
+        """The font that draws ``char``: the current one while it can (a space or a punctuation
+        mark stays with its run), else the first that has it."""
+        if current is not None and self.fonts[current].has(char):
             return current
         for index, font in enumerate(self.fonts):
             if font.has(char):
