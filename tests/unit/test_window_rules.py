@@ -59,6 +59,7 @@ def test_a_school_open_past_july_15_still_ends_by_july_15(district):
     calendar = replace(school_calendar(build_app(district, "2026-27")), last_day=date(2027, 7, 30))
     late = check_window(CAASPP, calendar, date(2027, 5, 3), date(2027, 7, 20))
     assert [b.detail for b in late] == ["ends 2027-07-20; the latest allowed end is 2027-07-15"]
+    assert late[0].rule == "it ends by the last day of school or July 15, whichever comes first"
 
 
 def test_proposed_windows_hold_exactly_the_minimum_and_keep_every_rule(calendar):

@@ -9,6 +9,7 @@ their profile. Everything here is pure: the calendar and the windows are given.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def check_window(rules: WindowRules, calendar: SchoolCalendar, start: date, end:
             )
     last = latest_end(rules, calendar)
     if end > last:
-        cap = f"{rules.end_by[0]:02d}-{rules.end_by[1]:02d}" if rules.end_by else ""
+        cap = f"{calendar_module.month_name[rules.end_by[0]]} {rules.end_by[1]}" if rules.end_by else ""
         breaches.append(
             WindowBreach(
                 "it ends by the last day of school" + (f" or {cap}, whichever comes first" if cap else ""),
