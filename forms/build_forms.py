@@ -426,6 +426,31 @@ def designation_form() -> None:
     form.save()
 
 
+def certificate_of_completion() -> None:
+    """What examdesk gives someone who signed online: what they signed, by whom, when, and the
+    document's SHA-256; the district signs the filled copy (PAdES) so any reader can check it."""
+    form = FormPage(
+        OUT / "certificate_of_completion.pdf",
+        "Certificate of Completion: Electronic Signature",
+        "This certificate records a document signed online through the district's assessment office. "
+        "It is digitally signed by the district: a PDF reader shows whether it has been changed since.",
+    )
+    form.text_fields([("district_name", "District"), ("school_year", "School year")])
+    form.text_fields([("document_title", "Document signed")])
+    form.text_fields([("document_file", "File as sent"), ("document_ref", "Document id")])
+    form.text_fields([("document_sha256", "SHA-256 of the document as sent")])
+    form.heading("Signer")
+    form.text_fields([("signer_name", "Name on file"), ("signer_role", "Role")])
+    form.text_fields([("signer_email", "Email"), ("typed_name", "Typed signature")])
+    form.text_fields([("attestation", "Attested")], height=36, multiline=True)
+    form.heading("When and from where")
+    form.text_fields([("signed_utc", "Signed (UTC)"), ("signed_local", "Signed (district time)")])
+    form.text_fields([("ip", "IP address"), ("token_id", "Link id")])
+    form.text_fields([("user_agent", "Browser")], height=30, multiline=True)
+    form.text_fields([("issued_by", "Issued by")])
+    form.save()
+
+
 FORMS = (
     security_agreement,
     irregularity_report,
@@ -433,6 +458,7 @@ FORMS = (
     post_test_certification,
     paper_exam_request,
     designation_form,
+    certificate_of_completion,
 )
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ def build_app(
         templates=TemplateLibrary(settings.templates_dir / "letters", author=settings.organisation.name),
         catalogues=Catalogues(settings.templates_dir / "locale"),
         forms=form_library(settings),
+        shipped_forms=form_library(),
         emails=EmailTemplates(settings.templates_dir / "email"),
         make_transport=(lambda _folder: transport) if transport is not None else transport_factory(settings),
     )

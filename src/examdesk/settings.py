@@ -238,6 +238,35 @@ class ScheduleSettings(_Strict):
         return value
 
 
+class WebSettings(_Strict):
+    """`examdesk web`: staff sign and confirm from links in their email; coordinators see status."""
+
+    base_url: str = "http://127.0.0.1:8080"  # how people reach it (behind a TLS proxy: https://...)
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    # signs every personal link and session cookie; environment only (EXAMDESK_WEB__SECRET).
+    # Without it, emails carry no links and `examdesk web` does not start.
+    secret: SecretStr | None = None
+    link_valid_days: int = Field(60, ge=1, le=400)  # a personal link works this long after it is sent
+    # the district's key and certificate that sign certificates of completion (PAdES);
+    # default: made by `examdesk init` (or on first use) under output/state/signing/
+    signing_key: Path | None = None
+    signing_certificate: Path | None = None
+    signing_key_password: SecretStr | None = None  # environment only (EXAMDESK_WEB__SIGNING_KEY_PASSWORD)
+    login_attempts_per_minute: int = Field(5, ge=1, le=100)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError(f"{v!r} is not a web address (http:// or https://)")
+        return v.rstrip("/")
+
+    @property
+    def has_secret(self) -> bool:
+        return self.secret is not None and len(self.secret.get_secret_value()) >= 32
+
+
 class LedgerSettings(_Strict):
     url: str | None = None  # default: SQLite file under the output folder
 
@@ -260,6 +289,7 @@ class Settings(BaseSettings):
     tracking: TrackingSettings = Field(default_factory=lambda: TrackingSettings())
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    web: WebSettings = Field(default_factory=lambda: WebSettings())
 
     # set by load_settings, not by the file
     config_file: Path = Field(default=Path("."), exclude=True)
@@ -310,6 +340,19 @@ class Settings(BaseSettings):
     @property
     def checklist_path(self) -> Path:
         return self.resolve(self.checklist)
+
+    @property
+    def signing_dir(self) -> Path:
+        return self.state_dir / "signing"
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.resolve(self.web.signing_key) if self.web.signing_key else self.signing_dir / "district-key.pem"
+
+    @property
+    def signing_certificate_path(self) -> Path:
+        cert = self.web.signing_certificate
+        return self.resolve(cert) if cert else self.signing_dir / "district-certificate.pem"
 
     @property
     def programs_path(self) -> Path | None:
@@ -393,11 +436,12 @@ def load_settings(path: Path | str | None = None) -> Settings:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
-    if isinstance(raw.get("mail"), dict) and "password" in raw["mail"]:
-        raise ConfigError(
-            f"{path}: mail.password must not be stored in a file; "
-            f"set the environment variable {ENV_PREFIX}MAIL__PASSWORD instead"
-        )
+    for section, key in (("mail", "password"), ("web", "secret"), ("web", "signing_key_password")):
+        if isinstance(raw.get(section), dict) and key in raw[section]:
+            raise ConfigError(
+                f"{path}: {section}.{key} must not be stored in a file; "
+                f"set the environment variable {ENV_PREFIX}{section.upper()}__{key.upper()} instead"
+            )
     try:
         settings = Settings(**raw)
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from examdesk.adapters.ledger import LedgerDatabase, migrate
 from examdesk.adapters.ledger.database import MIGRATIONS
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def old_ledger(url: str) -> None:

@@ -159,11 +159,22 @@ class DocumentFamily:
     # the event its documents follow (domain.events: incidents, a site's window ending, the
     # results arriving): planned in the month it happens and produced once it has, never before
     acts_on: str = ""
+    # what its email offers the reader online (`examdesk web`), besides signing what comes back:
+    # "confirm" (is this timetable right?) or "exemption" (ask for a parent exemption)
+    offers: str = ""
+    # what someone who signs it online attests (English; translated in the catalogues)
+    attestation: str = "I have read this document, and what it says is true and complete."
 
     def __post_init__(self) -> None:
+        if self.offers not in ("", "confirm", "exemption"):
+            raise ValueError(f"family {self.name!r}: offers {self.offers!r} (expected confirm or exemption)")
         keys = [o.key for o in self.outputs]
         if not keys or len(set(keys)) != len(keys):
             raise ValueError(f"family {self.name!r}: outputs must be named, each once")
+
+    @property
+    def comes_back(self) -> bool:
+        return any(o.comes_back for o in self.outputs)
 
     def output(self, key: str | None = None) -> Output:
         if key is None:

@@ -71,6 +71,7 @@ FAMILIES = Registry(
         audience="each student's primary guardian, in the family's language",
         generate=letters.parent_notifications,
         subject="State testing notice for your family ({school_year})",
+        offers="exemption",
         outputs=(Output("parent_notification"),),
     ),
     DocumentFamily(
@@ -92,6 +93,7 @@ FAMILIES = Registry(
         audience="everyone in the task's recipient roles; a per-site list to each site coordinator",
         generate=security.security_agreements,
         subject="Test security agreement to read, sign and return ({school_year})",
+        attestation="I have read the Security Agreement and understand my role in this test administration.",
         outputs=(
             Output("security_agreement", name="agreement"),
             Output("security_agreement", format="pdf", comes_back=True, name="form"),
@@ -111,6 +113,8 @@ FAMILIES = Registry(
         audience="the site coordinator of each session held in the month",
         generate=custody.chain_of_custody_sheets,
         subject="Chain-of-custody sheets for your testing sessions",
+        attestation="I have checked this chain-of-custody sheet: every secure item is recorded as it was "
+        "handed out and returned.",
         outputs=(Output("chain_of_custody", comes_back=True),),
     ),
     DocumentFamily(
@@ -131,6 +135,7 @@ FAMILIES = Registry(
         "with letters.copy_guardians",
         generate=timetables.candidate_timetables,
         subject="Statement of entry and exam timetable ({school_year})",
+        offers="confirm",
         outputs=(
             Output("candidate_timetable", name="timetable"),
             Output("calendar", format="ics", name="calendar", sample=None),
@@ -142,6 +147,7 @@ FAMILIES = Registry(
         audience="each student's primary guardian, in their language, or the student from letters.adult_age",
         generate=testing_schedule.testing_schedules,
         subject="Testing days for your family, with a calendar file ({school_year})",
+        offers="confirm",
         outputs=(
             Output("testing_schedule"),
             Output("calendar", format="ics", name="calendar", sample=None),
@@ -159,6 +165,7 @@ FAMILIES = Registry(
         title="Staff duty timetable",
         audience="each test administrator and proctor with duties",
         generate=timetables.staff_timetables,
+        offers="confirm",
         outputs=(Output("staff_timetable"),),
     ),
     DocumentFamily(
@@ -176,6 +183,8 @@ FAMILIES = Registry(
         generate=certification.post_test_certifications,
         acts_on=events.WINDOW_END,
         subject="Post-test certification to sign and return",
+        attestation="I certify that the information on this post-test certification is true and complete, "
+        "and that the site's secure materials were handled as it says.",
         outputs=(Output("post_test_certification", format="pdf", comes_back=True),),
     ),
     DocumentFamily(
@@ -199,6 +208,7 @@ FAMILIES = Registry(
         audience="the superintendent",
         generate=designation.designation_forms,
         subject="Designation of the LEA coordinator to sign and return",
+        attestation="I designate the person named on this form as the LEA assessment coordinator.",
         outputs=(Output("designation_form", format="pdf", comes_back=True),),
     ),
 )

@@ -42,6 +42,7 @@ class App:
     templates: TemplateLibrary
     catalogues: Catalogues
     forms: FormLibrary
+    shipped_forms: FormLibrary  # examdesk's own forms (the certificate of completion), whatever the district's are
     emails: EmailTemplates
     make_transport: Callable[[Path], Transport]  # outbox folder -> the configured transport
 

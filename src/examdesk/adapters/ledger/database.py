@@ -34,6 +34,7 @@ from .repositories import (
     TaskStatuses,
     message_statements,
 )
+from .web_records import Confirmations, ExemptionRequests, Signatures, Users
 
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 INITIAL_REVISION = "0001"  # the schema examdesk created with create_all before it had migrations
@@ -139,6 +140,10 @@ class UnitOfWork:
     tasks: TaskStatuses
     failures: DocumentFailures
     retention: Retention
+    signatures: Signatures
+    confirmations: Confirmations
+    exemptions: ExemptionRequests
+    users: Users
 
     def __init__(self, engine: Engine):
         self._engine = engine
@@ -153,6 +158,10 @@ class UnitOfWork:
         self.tasks = TaskStatuses(connection)
         self.failures = DocumentFailures(connection)
         self.retention = Retention(connection)
+        self.signatures = Signatures(connection)
+        self.confirmations = Confirmations(connection)
+        self.exemptions = ExemptionRequests(connection)
+        self.users = Users(connection)
         return self
 
     def commit(self) -> None:

@@ -25,12 +25,15 @@ from sqlalchemy.sql import Executable
 from ...domain.messages import CLAIMABLE, DELIVERED, REACHED, MessageState
 from .schema import (
     acknowledgements,
+    confirmations,
     document_failures,
     documents,
+    exemption_requests,
     message_documents,
     messages,
     retention_log,
     runs,
+    signatures,
     task_status,
 )
 
@@ -163,10 +166,14 @@ class Acknowledgements:
         self.c = connection
 
     def record(self, row: dict) -> None:
-        """One acknowledgement per document: a later return of the same document replaces it."""
+        """One acknowledgement per document and source (a returned PDF, a sheet, by hand, signed
+        online): a later return of the same document from the same source replaces it; one from
+        another source is recorded beside it."""
         self.c.execute(
             delete(acknowledgements).where(
-                acknowledgements.c.school_year == row["school_year"], acknowledgements.c.doc_key == row["doc_key"]
+                acknowledgements.c.school_year == row["school_year"],
+                acknowledgements.c.doc_key == row["doc_key"],
+                acknowledgements.c.source == row["source"],
             )
         )
         self.c.execute(acknowledgements.insert().values(**row, received_at=_now()))
@@ -230,6 +237,29 @@ class Documents:
             if key not in found or version > found[key].version:
                 found[key] = DeliveredVersion(version, facts, on)
         return found
+
+    def by_doc_id(self, doc_id: str) -> dict | None:
+        """The latest rendering of the document a link or a returned form names, with its run's year and month."""
+        q = (
+            select(documents, runs.c.school_year, runs.c.month)
+            .join(runs, runs.c.id == documents.c.run_id)
+            .where(documents.c.doc_id == doc_id)
+            .order_by(documents.c.id.desc())
+            .limit(1)
+        )
+        row = self.c.execute(q).first()
+        return dict(row._mapping) if row else None
+
+    def siblings(self, run_id: int, recipient_key: str, task_id: str) -> list[dict]:
+        """The other documents of the same task that went to the same person in the same run."""
+        q = (
+            select(documents)
+            .where(
+                documents.c.run_id == run_id, documents.c.recipient_key == recipient_key, documents.c.task_id == task_id
+            )
+            .order_by(documents.c.id)
+        )
+        return [dict(r._mapping) for r in self.c.execute(q)]
 
     ORDER = (documents.c.recipient_email, documents.c.recipient_key, documents.c.id)
 
@@ -304,7 +334,15 @@ class Documents:
             latest[row["first_key"]] = max(latest.get(row["first_key"], 0), row["version"])
         rows = {k: r for k, r in rows.items() if r["version"] == latest[r["first_key"]]}
         delivered = set(self.c.execute(sent).scalars())
-        acks = {a["doc_key"]: a for a in self._acks.of_year(school_year)}
+        acks: dict[str, dict] = {}
+        for a in self._acks.of_year(school_year):  # in the order they came: the first complete one counts
+            held = acks.get(a["doc_key"])
+            if (
+                held is None
+                or (held["status"] != "complete" and a["status"] == "complete")
+                or (held["status"] != "complete" and a["status"] != "complete")
+            ):
+                acks[a["doc_key"]] = a
         for key, row in rows.items():
             row["delivered"] = key in delivered
             ack = acks.get(key)
@@ -495,6 +533,9 @@ class Retention:
             "messages": self._count(messages, messages.c.school_year == school_year),
             "acknowledgements": self._count(acknowledgements, acknowledgements.c.school_year == school_year),
             "document_failures": self._count(document_failures, document_failures.c.school_year == school_year),
+            "signatures": self._count(signatures, signatures.c.school_year == school_year),
+            "confirmations": self._count(confirmations, confirmations.c.school_year == school_year),
+            "exemption_requests": self._count(exemption_requests, exemption_requests.c.school_year == school_year),
         }
 
     def _count(self, table, where) -> int:
@@ -509,6 +550,8 @@ class Retention:
         self.c.execute(delete(documents).where(documents.c.run_id.in_(run_ids)))
         self.c.execute(delete(acknowledgements).where(acknowledgements.c.school_year == school_year))
         self.c.execute(delete(document_failures).where(document_failures.c.school_year == school_year))
+        for table in (signatures, confirmations, exemption_requests):
+            self.c.execute(delete(table).where(table.c.school_year == school_year))
 
     def log(self, school_year: str, rule: str, counts: dict) -> None:
         self.c.execute(

@@ -65,6 +65,8 @@ documents = Table(
     Column("base_key", String(300), index=True),  # the first version's doc_key
     Column("version", Integer, nullable=False, server_default="1"),
     Column("facts_sha256", String(64)),  # what it states; a delivered document whose facts change is sent again
+    Column("doc_id", String(24), index=True),  # document_id(doc_key): what personal links and forms carry
+    Column("recipient_role", String(40)),
 )
 
 document_failures = Table(
@@ -144,4 +146,68 @@ retention_log = Table(
     Column("removed_at", DateTime(timezone=True), nullable=False),
     Column("rule", Text, nullable=False),  # e.g. "CAASPP: 3 years after the school year"
     Column("counts", JSON, nullable=False),
+)
+
+signatures = Table(
+    "signatures",  # an electronic signature given online, with its audit trail
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_year", String(9), nullable=False),
+    Column("doc_key", String(300), nullable=False, index=True),
+    Column("person_email", String(320), nullable=False),
+    Column("person_name", String(200)),  # the name examdesk sent the document to
+    Column("role", String(40)),
+    Column("typed_name", String(200), nullable=False),  # what the signer typed
+    Column("signed_at", DateTime(timezone=True), nullable=False),  # UTC
+    Column("signed_local", String(40), nullable=False),  # the same moment in the district's time zone
+    Column("ip", String(64)),
+    Column("user_agent", Text),
+    Column("token_id", String(64), nullable=False),  # the personal link it came through
+    Column("document_sha256", String(64), nullable=False),  # the document as it was sent
+    Column("certificate_path", Text),  # the signed certificate of completion
+)
+
+confirmations = Table(
+    "confirmations",  # "my timetable is correct" / "there is a problem: ..."
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_year", String(9), nullable=False),
+    Column("doc_key", String(300), nullable=False, index=True),
+    Column("recipient_key", String(120), nullable=False),
+    Column("recipient_email", String(320), nullable=False),
+    Column("site_id", String(20)),
+    Column("answer", String(16), nullable=False),  # correct | problem
+    Column("detail", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),
+)
+
+exemption_requests = Table(
+    "exemption_requests",  # a parent's request that their child not take a test (PGE), this year only
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_year", String(9), nullable=False),
+    Column("doc_key", String(300), nullable=False),  # the notification whose link it came through
+    Column("student_id", String(40), nullable=False),
+    Column("site_id", String(20)),
+    Column("guardian_key", String(120), nullable=False),
+    Column("tests", JSON, nullable=False),
+    Column("reason", Text),
+    Column("typed_name", String(200), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),  # requested | approved | declined
+    Column("decided_by", String(320)),
+    Column("decided_at", DateTime(timezone=True)),
+)
+
+users = Table(
+    "users",  # dashboard accounts (`examdesk users add`)
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # argon2
+    Column("role", String(16), nullable=False),  # district | site
+    Column("site_id", String(20)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -119,6 +119,8 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
                 "base_key": job.base_key or None,
                 "version": job.version,
                 "facts_sha256": job.facts,
+                "doc_id": document_id(job.doc_key),
+                "recipient_role": r.role or None,
             }
         )
     with plan.app.unit_of_work() as uow:

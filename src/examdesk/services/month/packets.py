@@ -10,6 +10,7 @@ from ...domain.documents import Packet, Recipient, split_by_size
 from ...domain.registry import FAMILIES
 from ...domain.roles import role_title
 from ..app import App
+from ..tracking.online import document_links, links
 from .plan import MonthPlan
 
 PAGE = 1000  # documents read per short ledger read
@@ -39,6 +40,7 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
     }
     limit = int(app.settings.mail.max_message_mb * 1_000_000)
     route = app.return_route
+    maker = links(app)  # personal links (sign, confirm, ask for an exemption), when the district has a secret
 
     def ready(
         packet: Packet, docs: list[dict], part: tuple[int, int] = (1, 1), whole: list[dict] | None = None
@@ -59,10 +61,20 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
             subject, body, html = app.emails.render("problems", "en", ctx)
         else:
             fmt = app.date_formatter(r.language)
-            ctx["documents"] = [
-                {"title": d["title"], "filename": d["filename"], "due": fmt(d["return_due"]) if d["return_due"] else ""}
-                for d in docs
-            ]
+            urls = document_links(app, docs, maker) if maker else {}
+            items: list[dict] = []
+            for d in docs:
+                item = {
+                    "title": d["title"],
+                    "filename": d["filename"],
+                    "due": fmt(d["return_due"]) if d["return_due"] else "",
+                    **dict.fromkeys(("sign_url", "confirm_url", "exemption_url"), ""),
+                }
+                if d["doc_key"] in urls:
+                    purpose, url = urls[d["doc_key"]]
+                    item[f"{purpose}_url"] = url  # sign_url, confirm_url or exemption_url
+                items.append(item)
+            ctx["documents"] = items
             ctx["returning"] = {"to": route.name, "email": route.email}
             # every part of a split packet has the same subject, numbered
             ctx["packet_subject"] = packet_subject(app, whole or docs, r.language, plan.school_year)

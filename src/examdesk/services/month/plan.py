@@ -19,6 +19,7 @@ from ...domain.registry import FAMILIES
 from ...domain.roles import role_title
 from ..app import App
 from ..data import ValidationReport, load_district
+from ..tracking.responses import with_online_exemptions
 from .memos import build_memos, memo_recipients
 from .people import staff_recipients
 
@@ -117,6 +118,7 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
     that is not done yet is told so."""
     app.settings.mail.require_credentials()  # a run that could not send stops before it renders
     data, report = load_district(app.settings, app.school_year)
+    data = with_online_exemptions(app, data)  # requests a coordinator approved on the dashboard
     run_dir = app.run_dir(month.key)
     report.write_csv(run_dir / "validation-report.csv")
     planned = app.tasks_of_month(data, month)

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ...domain.documents import Packet, Recipient
+from ...domain.documents import Packet, Recipient, document_id
 from ...domain.records import DistrictData
 from ..app import App
 from ..data import load_district
 from ..month.delivery import DeliveryResult, SendRun, deliver
 from ..month.packets import ReadyPacket
+from .online import links
 from .returns import ReturnRow, return_rows
 
 REMINDER_TASK = "reminders"  # the task id reminder messages are filed under in the ledger
@@ -87,10 +88,15 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
     }
     fmt = app.date_formatter("en")
     packets: list[ReadyPacket] = []
+    maker = links(app)  # each overdue document can be signed online from the reminder
     for recipient_key, overdue in sorted(plan.people.items()):
         first = overdue[0]
         recipient = Recipient(key=recipient_key, name=first.name, email=first.email, site_id=first.site_id)
-        ctx = dict(base, recipient={"name": first.name}, items=[_item(r, fmt) for r in overdue])
+        items = [dict(_item(r, fmt), sign_url="") for r in overdue]
+        if maker is not None:
+            for item, r in zip(items, overdue, strict=True):
+                item["sign_url"] = maker.url("sign", document_id(r.doc_key), r.email)
+        ctx = dict(base, recipient={"name": first.name}, items=items)
         subject, body, html = app.emails.render("reminder", "en", ctx)
         packet = Packet(
             recipient,
