@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import progress
-from . import day, delivery, forms, month, prefect, records, tools, windows
+from . import day, delivery, forms, month, prefect, records, tools, web, windows
 from .common import ExamdeskGroup
 
 app = typer.Typer(
@@ -46,11 +46,13 @@ for command in (
     prefect.server,
     prefect.serve,
     prefect.history,
+    web.web,
 ):
     app.command()(command)
 app.add_typer(tools.templates_app, name="templates")
 app.add_typer(forms.forms_app, name="forms")
 app.add_typer(forms.ack_app, name="ack")
 app.add_typer(windows.windows_app, name="windows")
+app.add_typer(web.users_app, name="users")
 
 __all__ = ["app"]

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ...domain.messages import MessageState
+from ...errors import ConfigurationError
 from ..app import App
 
 
@@ -24,3 +25,21 @@ def outbox_report(app: App, wanted: set[MessageState], month: str | None = None)
             if m["state"] in wanted:
                 listed.append(m)
     return OutboxReport(counts, listed)
+
+
+def confirm_delivered(app: App, key: str, by: str) -> None:
+    """A coordinator checked with the recipient that a message whose fate was unknown arrived."""
+    with app.unit_of_work() as uow:
+        state = uow.messages.state_of(key)
+        if state is None:
+            raise ConfigurationError("no such message")
+        if state is not MessageState.UNKNOWN:
+            raise ConfigurationError(f"this message is {state.value}, not unknown")
+        uow.messages.mark(key, MessageState.SENT, error=f"confirmed delivered by {by}")
+        uow.commit()
+
+
+def needing_attention(app: App) -> list[dict]:
+    """Messages of the year that failed, were refused or may not have arrived."""
+    wanted = {MessageState.FAILED, MessageState.FAILED_PERMANENT, MessageState.UNKNOWN}
+    return outbox_report(app, wanted).listed

@@ -132,3 +132,29 @@ def with_online_exemptions(app: App, data: DistrictData) -> DistrictData:
         if (r["student_id"], test) not in have and r["student_id"] in data.student_by_id
     ]
     return replace(data, exemptions=[*data.exemptions, *added]) if added else data
+
+
+def existing_request(app: App, linked: LinkedDocument) -> dict | None:
+    """The request already sent through this notification's link, if any."""
+    with app.unit_of_work() as uow:
+        return next((r for r in uow.exemptions.of_year(linked.school_year) if r["doc_key"] == linked.doc_key), None)
+
+
+def open_problems_and_requests(app: App, site_id: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Timetable problems and exemption requests of the year (of one site, for a site coordinator)."""
+    with app.unit_of_work() as uow:
+        problems = uow.confirmations.of_year(app.school_year.label, problems_only=True)
+        requests = uow.exemptions.of_year(app.school_year.label)
+    if site_id is not None:
+        problems = [p for p in problems if p["site_id"] == site_id]
+        requests = [r for r in requests if r["site_id"] == site_id]
+    return problems, requests
+
+
+def resolve_problem(app: App, problem_id: int, site_id: str | None = None) -> None:
+    problems, _ = open_problems_and_requests(app, site_id)
+    if not any(p["id"] == problem_id for p in problems):
+        raise AnswerRefused("no such problem")
+    with app.unit_of_work() as uow:
+        uow.confirmations.resolve(problem_id)
+        uow.commit()
