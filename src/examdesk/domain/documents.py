@@ -102,12 +102,13 @@ class Packet:
     """One email for one recipient: every document of the run for that person."""
 
     recipient: Recipient
-    kind: str  # documents | digest | due_today | memo | problems
+    kind: str  # documents | digest | due_today | memo | reports | problems
     digest: list[DigestItem] = field(default_factory=list)
     failures: list[DocumentFailure] = field(default_factory=list)  # problems: what could not be produced
     doc_keys: list[str] = field(default_factory=list)
     doc_task_ids: list[str] = field(default_factory=list)  # the task of each doc_keys entry
     memo: dict | None = None  # memo: {"kind", "task": {"id", "title", "notes"}, "facts"}
+    reports: list[dict] = field(default_factory=list)  # reports: one per doc key, what came in from the web
 
     def idempotency_key(self, school_year: str, month_key: str, generation: str = "0") -> str:
         basis = "|".join(

@@ -56,6 +56,10 @@ def assemble_packets(plan: MonthPlan) -> Iterator[ReadyPacket]:
         elif packet.kind == "memo" and packet.memo is not None:
             ctx.update(task=packet.memo["task"], facts=packet.memo["facts"], role_title=role_title(r.role))
             subject, body, html = app.emails.render(f"memo_{packet.memo['kind']}", r.language, ctx)
+        elif packet.kind == "reports":
+            dashboard = app.settings.web.base_url + "/requests"
+            ctx.update(reports=packet.reports, dashboard=dashboard)
+            subject, body, html = app.emails.render("reports", "en", ctx)
         elif packet.kind == "problems":
             ctx.update(failures=packet.failures)
             subject, body, html = app.emails.render("problems", "en", ctx)

@@ -19,7 +19,7 @@ from ...domain.registry import FAMILIES
 from ...domain.roles import role_title
 from ..app import App
 from ..data import ValidationReport, load_district
-from ..tracking.responses import with_online_exemptions
+from ..tracking.responses import web_reports, with_online_exemptions
 from .memos import build_memos, memo_recipients
 from .people import staff_recipients
 
@@ -164,6 +164,7 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
     with app.unit_of_work() as uow:
         sending = memos if resend else _without_delivered(memos, _delivered(uow, app, memos))
         digests = build_digests(app, data, planned, month, memo_recipients(memos, sending))
+        digests += web_reports(app, data)  # timetable problems and exemption requests since the last run
         if day:
             done = {t for t, st in uow.tasks.of_year(app.school_year.label).items() if st["status"] == "done"}
             digests += build_due_today(app, data, [pt for pt in planned if pt.task.id not in done], month)
@@ -208,6 +209,15 @@ def _without_delivered(packets: list[Packet], delivered: set[str]) -> list[Packe
         if p.kind == "memo":
             if p.doc_keys[0] not in delivered:
                 kept.append(p)
+            continue
+        if p.kind == "reports":
+            left = [(r, k) for r, k in zip(p.reports, p.doc_keys, strict=True) if k not in delivered]
+            if left:
+                kept.append(
+                    replace(
+                        p, reports=[r for r, _ in left], doc_keys=[k for _, k in left], doc_task_ids=["web"] * len(left)
+                    )
+                )
             continue
         items = [(i, k) for i, k in zip(p.digest, p.doc_keys, strict=True) if k not in delivered]
         if items:

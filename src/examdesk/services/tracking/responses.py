@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ...domain.documents import Packet, Recipient
 from ...domain.names import same_name
 from ...domain.records import DistrictData, Exemption
 from ...errors import InputDataError
@@ -158,3 +159,38 @@ def resolve_problem(app: App, problem_id: int, site_id: str | None = None) -> No
     with app.unit_of_work() as uow:
         uow.confirmations.resolve(problem_id)
         uow.commit()
+
+
+def web_reports(app: App, data: DistrictData) -> list[Packet]:
+    """For the district coordinator: each timetable problem and exemption request that came in
+    from the web, once (the next run after it came sends it; the ledger keys each by its id)."""
+    problems, requests = open_problems_and_requests(app)
+    items, keys = [], []
+    for p in problems:
+        if p["resolved_at"] is None:
+            items.append(
+                {
+                    "kind": "problem",
+                    "who": p["recipient_email"],
+                    "site": app.site_name(p["site_id"] or ""),
+                    "detail": p["detail"],
+                }
+            )
+            keys.append(f"{app.school_year.label}/web/problem:{p['id']}")
+    for r in requests:
+        if r["status"] == "requested":
+            student = data.student_by_id.get(r["student_id"])
+            items.append(
+                {
+                    "kind": "exemption",
+                    "who": student.full_name if student else r["student_id"],
+                    "site": app.site_name(r["site_id"] or ""),
+                    "detail": ", ".join(r["tests"]) + (f" ({r['reason']})" if r["reason"] else ""),
+                }
+            )
+            keys.append(f"{app.school_year.label}/web/exemption:{r['id']}")
+    if not items:
+        return []
+    org = app.organisation
+    coordinator = Recipient(key="coordinator:reports", name=org.coordinator_name, email=org.coordinator_email)
+    return [Packet(coordinator, "reports", doc_keys=keys, doc_task_ids=["web"] * len(keys), reports=items)]
