@@ -241,13 +241,14 @@ def requests_page(request: Request, app: AppDep, view: PagesDep, user: UserDep, 
     problems, asked = open_problems_and_requests(app, user.site_only)
     data, _ = load_district(app.settings, app.school_year)
     fmt = app.date_formatter("en")
+    test_names = {s.test_code: s.test_name for s in data.sessions}
     exemptions = [
         dict(
             r,
             student=data.student_by_id[r["student_id"]].full_name
             if r["student_id"] in data.student_by_id
             else r["student_id"],
-            tests=", ".join(r["tests"]),
+            tests=", ".join(test_names.get(t, t) for t in r["tests"]),
             requested_on=fmt(r["requested_at"].date()),
             signed_on=fmt(r["signed_on"]),
         )
