@@ -50,6 +50,13 @@ def test_the_wheel_carries_templates_forms_and_the_checklist(tmp_path):
     assert "examdesk/resources/config/district.starter.yaml" in names
     assert "examdesk/resources/templates/email/packet.en.txt" in names
     assert "examdesk/migrations/versions/0003_returns.py" in names
+    # the web pages, their templates, the memo wording, the certificate of completion, the profiles
+    assert {"examdesk/web/app.py", "examdesk/web/dashboard.py", "examdesk/web/public.py"} <= names
+    assert {"examdesk/resources/templates/web/sign.html", "examdesk/resources/templates/web/style.css"} <= names
+    assert "examdesk/resources/templates/email/memo_note.en.txt" in names
+    assert "examdesk/resources/forms/certificate_of_completion.pdf" in names
+    assert "examdesk/resources/config/programs.yaml" in names
+    assert "examdesk/migrations/versions/0007_web.py" in names
     for font in SHIPPED_FONTS:  # form fields in other scripts are drawn with these, with their licences
         assert f"examdesk/adapters/fonts/{font}" in names
     assert {"examdesk/adapters/fonts/OFL-1.1.txt", "examdesk/adapters/fonts/Apache-2.0.txt"} <= names
@@ -64,6 +71,8 @@ def test_init_writes_a_district_that_validates(tmp_path):
     raw = yaml.safe_load(config.read_text(encoding="utf-8"))
     assert raw["organisation"]["name"] == 'Río "Norte" USD'
     assert "templates" not in raw  # the shipped templates and forms are used
+    key = target / "config" / "signing" / "district-key.pem"
+    assert key.stat().st_mode & 0o077 == 0 and raw["web"]["signing_key"] == "signing/district-key.pem"
     for spec in TABLES.values():
         header = (target / "data" / f"{spec.name}.csv").read_text(encoding="utf-8").strip().split(",")
         assert header == [c.name for c in spec.columns]

@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from ...adapters.pdf_signing import create_signing_identity
 from ...domain.calendar import SchoolYear
 from ...domain.tables import TABLES
 from ...errors import ConfigurationError
@@ -35,7 +36,10 @@ def init_district(target: Path, *, name: str, with_templates: bool = False, toda
         ),
         encoding="utf-8",
     )
-    written = [district, config_dir / "checklist.yaml"]
+    # the district's key and self-signed certificate, which sign certificates of completion
+    key, certificate = config_dir / "signing" / "district-key.pem", config_dir / "signing" / "district-certificate.pem"
+    create_signing_identity(key, certificate, name)
+    written = [district, config_dir / "checklist.yaml", key, certificate]
     shutil.copy(shipped / "checklist.yaml", written[1])
     for spec in TABLES.values():
         path = data_dir / f"{spec.name}.csv"
