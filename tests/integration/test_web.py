@@ -222,3 +222,42 @@ def test_sign_in_sessions_csrf_rate_limit_and_a_site_coordinators_reach(web, cap
     with app.unit_of_work() as uow:
         stored = uow.users.by_email("office@mesaverde.example.org")["password_hash"]
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_the_district_dashboard_resends_confirms_reads_uploads_and_hands_out_the_tracker(web):
+    from openpyxl import load_workbook
+
+    from examdesk.domain.messages import MessageState
+
+    app, transport, client = web
+    add_user(app, "office@mesaverde.example.org", PASSWORD, "district", None)
+    token = form_token(client.get("/login").text)
+    client.post("/login", data={"email": "office@mesaverde.example.org", "password": PASSWORD, "csrf": token})
+    with app.unit_of_work() as uow:
+        rows = list(uow.messages.of_year("2026-27", "2027-03"))[:2]
+        uow.messages.mark(rows[0]["idempotency_key"], MessageState.UNKNOWN, error="connection lost during data")
+        uow.messages.mark(rows[1]["idempotency_key"], MessageState.FAILED_PERMANENT, error="550 no such user")
+        uow.commit()
+    page = client.get("/deliveries")
+    assert page.status_code == 200 and "550 no such user" in page.text and "Confirm delivered" in page.text
+    csrf = form_token(page.text)
+    assert client.post(f"/deliveries/{rows[0]['idempotency_key']}/confirm", data={"csrf": csrf}).status_code == 303
+    assert client.post(f"/deliveries/{rows[1]['idempotency_key']}/resend", data={"csrf": csrf}).status_code == 303
+    assert client.post(f"/deliveries/{rows[1]['idempotency_key']}/resend", data={}).status_code == 403  # no CSRF
+    with app.unit_of_work() as uow:
+        assert uow.messages.state_of(rows[0]["idempotency_key"]) is MessageState.SENT
+        assert uow.messages.state_of(rows[1]["idempotency_key"]) is MessageState.FAILED  # the next run sends it
+
+    from pathlib import Path
+
+    returned = sorted((Path(__file__).resolve().parents[2] / "demo" / "returned").glob("agreement_*.pdf"))
+    files = [("files", (p.name, p.read_bytes(), "application/pdf")) for p in returned]
+    files.append(("files", ("notes.pdf", b"not a pdf at all", "application/pdf")))
+    uploaded = client.post("/upload", data={"csrf": csrf}, files=files)
+    assert uploaded.status_code == 200
+    outcomes = dict(re.findall(r"<td>([\w.]+\.pdf)</td><td class=\"status-(\w+)\">", uploaded.text))
+    assert outcomes["agreement_S009_unsigned.pdf"] == "incomplete" and outcomes["notes.pdf"] == "unreadable"
+    assert outcomes["agreement_visitor.pdf"] == "unmatched" and list(outcomes.values()).count("complete") == 3
+    workbook = client.get("/tracker.xlsx")
+    assert workbook.status_code == 200
+    assert "Checklist" in load_workbook(io.BytesIO(workbook.content)).sheetnames
