@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from ..domain.calendar import parse_month
+from ..domain.calendar import CalendarError, parse_month
+from ..errors import ExamdeskError
 from ..services.app import App
 from ..services.data import load_district
 from ..services.month.resend import release
@@ -96,7 +97,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") ->
 def dashboard(request: Request, app: AppDep, view: PagesDep, user: UserDep, month: str | None = None) -> Response:
     try:
         target = parse_month(month, app.school_year) if month else parse_month(app.today.strftime("%Y-%m"), None)
-    except Exception:  # a month typed by hand that is not one
+    except CalendarError:  # a month typed by hand that is not one
         raise HTTPException(404) from None
     if target not in app.school_year.months():
         target = app.school_year.months()[0]
@@ -191,7 +192,7 @@ def delivery_action(
         else:
             release(app, [key], failed=False)
             done = "It goes out again with the next run (examdesk tick, each working day)."
-    except Exception as exc:  # the message is not there, or not in a state to do this
+    except ExamdeskError as exc:  # the message is not there, or not in a state to do this
         done = f"Not done: {exc}"
     root = request.scope.get("root_path", "")
     return RedirectResponse(f"{root}/deliveries?done={done}", status_code=303)
