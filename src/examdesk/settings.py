@@ -267,6 +267,12 @@ class WebSettings(_Strict):
         return self.secret is not None and len(self.secret.get_secret_value()) >= 32
 
 
+class PerformanceSettings(_Strict):
+    # worker processes a month is shared among, by recipient (Prefect's process pool task runner);
+    # 1: one process, as before. Each worker loads the district's tables.
+    workers: int = Field(1, ge=1, le=64)
+
+
 class LedgerSettings(_Strict):
     url: str | None = None  # default: SQLite file under the output folder
 
@@ -290,6 +296,7 @@ class Settings(BaseSettings):
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     web: WebSettings = Field(default_factory=lambda: WebSettings())
+    performance: PerformanceSettings = Field(default_factory=PerformanceSettings)
 
     # set by load_settings, not by the file
     config_file: Path = Field(default=Path("."), exclude=True)

@@ -109,3 +109,35 @@ def test_tick_runs_the_day_flow_on_each_working_day_and_serve_schedules_both_flo
     assert [s.schedule.cron for s in day.schedules] == ["30 7 * * 1-5"]
     assert day.schedules[0].schedule.timezone == "America/Los_Angeles"
     assert day.parameters == {"config": str(district)}  # identifiers only
+
+
+def test_a_month_shared_by_two_worker_processes_sends_what_one_process_sends_once(prefect_harness, tmp_path):
+    from conftest import edit_config, make_district
+    from examdesk.flows import with_workers
+    from examdesk.flows.month import month_flow
+    from examdesk.settings import load_settings
+    from fakes import ledger_messages
+    from helpers import attachments, read_outbox
+
+    def run(folder, workers: int) -> tuple[dict, list]:
+        folder.mkdir()
+        config = make_district(folder)
+        edit_config(config, performance__workers=workers)
+        summary = with_workers(month_flow, workers)(
+            month="2027-02", school_year="2026-27", config=str(config), today=date(2027, 2, 1)
+        )
+        settings = load_settings(config)
+        sent = sorted(
+            (m["To"].addresses[0].addr_spec, m["Subject"], tuple(sorted(n for n, _ in attachments(m))))
+            for m in read_outbox(settings.output_dir, "2027-02")
+        )
+        keys = [m["idempotency_key"] for m in ledger_messages(settings.ledger_url)]
+        assert len(keys) == len(set(keys)) == len(sent)  # each message once
+        return summary, sent
+
+    one, sent_by_one = run(tmp_path / "one", 1)
+    two, sent_by_two = run(tmp_path / "two", 2)
+    assert two["shards"] == 2 and two["documents_rendered"] == one["documents_rendered"] == 300
+    assert two["messages_sent"] == one["messages_sent"] and two["tasks"] == one["tasks"]
+    # the same messages to the same people, with the same attachments (document ids follow the key)
+    assert sent_by_two == sent_by_one

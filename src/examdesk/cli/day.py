@@ -52,10 +52,13 @@ def tick(year: YearOpt = None, config: ConfigOpt = None, today: TodayOpt = None,
 
 def run_day_flow(app: App, day: date, *, verbose: bool) -> dict:
     """One day through the Prefect flow: the full report for a single day, a line for each day of a span."""
+    from ..flows import with_workers
     from ..flows.day import day_flow
 
     try:
-        outcome = day_flow(school_year=app.school_year.label, config=str(app.settings.config_file), today=day)
+        outcome = with_workers(day_flow, app.settings.performance.workers)(
+            school_year=app.school_year.label, config=str(app.settings.config_file), today=day
+        )
     except (ConfigurationError, InputDataError) as exc:
         exc.add_note(f"{day}: nothing was generated or sent.")
         raise

@@ -55,11 +55,12 @@ def run(
 def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date | None = None) -> dict:
     """One month through the Prefect flow, with the console report."""
     prefect_environment(app.settings)
+    from ..flows import with_workers
     from ..flows.month import month_flow
 
     out.print(f"[bold]{app.settings.organisation.name}[/]: running {target} ({target.school_year.label})")
     try:
-        outcome = month_flow(
+        outcome = with_workers(month_flow, app.settings.performance.workers)(
             month=target.key,
             school_year=target.school_year.label,
             config=str(app.settings.config_file),

@@ -61,19 +61,21 @@ def scheduled_deployments(app, month_cron: str, day_cron: str) -> list:
     cron schedules in the district's time zone; parameters are identifiers only."""
     from prefect.schedules import Cron
 
+    from ..flows import with_workers
     from ..flows.day import day_flow
     from ..flows.month import month_flow
 
     tz = app.settings.organisation.time_zone
     config = str(app.settings.config_file)
+    workers = app.settings.performance.workers
     return [
-        month_flow.to_deployment(
+        with_workers(month_flow, workers).to_deployment(
             name="monthly",
             schedules=[Cron(month_cron, timezone=tz, day_or=False)],
             parameters={"month": "current", "config": config, "only_first_working_day": True},
             description=f"cron {month_cron!r} in {tz}; acts on the first working day of the month",
         ),
-        day_flow.to_deployment(
+        with_workers(day_flow, workers).to_deployment(
             name="daily",
             schedules=[Cron(day_cron, timezone=tz, day_or=False)],
             parameters={"config": config},

@@ -17,11 +17,13 @@ from prefect.states import Completed, State
 from prefect.utilities.annotations import quote
 
 from ..bootstrap import build_app
-from ..domain.calendar import parse_month
+from ..domain.calendar import Month, parse_month
 from ..domain.messages import MessageState
 from ..domain.records import DistrictData
+from ..domain.shards import Shard
 from ..services.app import App
-from ..services.month import delivery, documents, plan, record
+from ..services.data import load_district
+from ..services.month import delivery, documents, pipeline, plan, record
 from ..services.month.plan import MonthPlan
 from ..services.tools.history import MONTH_FLOW
 from ..services.tracking import reminders, returns, status, tracker
@@ -76,10 +78,10 @@ def artifact_key(school_year: str, month_key: str, what: str) -> str:
     return f"examdesk-{school_year}-{month_key}-{what}".lower()
 
 
-def publish(month_plan: MonthPlan, summary: dict) -> None:
+def publish(app: App, month: Month, data: DistrictData, summary: dict) -> None:
     """Counts and task ids only: artifacts are visible to every Prefect user."""
-    app, sy, key = month_plan.app, month_plan.school_year, month_plan.month.key
-    lines = [f"# {app.settings.organisation.name}: {month_plan.month} ({sy})", "", "| measure | count |", "|---|---|"]
+    sy, key = app.school_year.label, month.key
+    lines = [f"# {app.settings.organisation.name}: {month} ({sy})", "", "| measure | count |", "|---|---|"]
     lines += [f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.items() if isinstance(v, int)]
     if summary["notes"]:
         lines += ["", "## Notes", *[f"- {n}" for n in summary["notes"]]]
@@ -91,7 +93,7 @@ def publish(month_plan: MonthPlan, summary: dict) -> None:
         table=returns.returns_by_site(returns.return_rows(app), app.today),
         description="Signed documents expected back, by site (counts only)",
     )
-    rows = status.status_rows(app, app.today, month_plan.month, month_plan.data)
+    rows = status.status_rows(app, app.today, month, data)
     create_table_artifact(
         key=artifact_key(sy, key, "tasks"),
         table=status.task_summary(rows),
@@ -127,9 +129,23 @@ def month_flow(
     return work_month(app, month, resend)
 
 
+@task(name="work shard", cache_policy=NONE, persist_result=False)
+def work_shard(
+    config: str, school_year: str, month: str, today: date, resend: bool, day: bool, index: int, of: int
+) -> dict:
+    """One worker's share of the month, in its own process: given identifiers only, it builds the
+    app and reads the district itself, and returns counts."""
+    app = build_app(config, school_year, today)
+    return pipeline.run_shard(app, parse_month(month, app.school_year), Shard(index, of), resend, day)
+
+
 def work_month(app: App, month: str, resend: bool = False, day: bool = False) -> State:
     """Plan, render, deliver and record one month (as of ``app.today``), then remind and write the
-    tracker. The month flow and the day flow (``day``: also what is due today) both do this."""
+    tracker. The month flow and the day flow (``day``: also what is due today) both do this;
+    with ``performance.workers`` above 1, each worker process takes a share of the recipients."""
+    workers = app.settings.performance.workers
+    if workers > 1:
+        return _work_in_shards(app, month, resend, day, workers)
     logger = get_run_logger()
     month_plan = plan_month(_given(app), month, resend, day)
     logger.info(
@@ -145,7 +161,22 @@ def work_month(app: App, month: str, resend: bool = False, day: bool = False) ->
     summary = record_run(_given(month_plan), rendered, _given(outcome))
     summary.update(remind(_given(app), _given(month_plan.data)))
     summary["tracker"] = write_tracker(_given(app), _given(month_plan.data))
-    publish(month_plan, summary)
+    publish(app, month_plan.month, month_plan.data, summary)
+    return _finished(summary)
+
+
+def _work_in_shards(app: App, month: str, resend: bool, day: bool, workers: int) -> State:
+    config, sy = str(app.settings.config_file), app.school_year.label
+    futures = [work_shard.submit(config, sy, month, app.today, resend, day, index, workers) for index in range(workers)]
+    summary = pipeline.merge_summaries([f.result() for f in futures])
+    data, _ = load_district(app.settings, app.school_year)
+    summary["tracker"] = write_tracker(_given(app), _given(data))
+    publish(app, parse_month(month, app.school_year), data, summary)
+    return _finished(summary)
+
+
+def _finished(summary: dict) -> State:
+    logger = get_run_logger()
     outcome_line = (
         f"{summary['documents_failed']} document(s) could not be produced; " if summary["documents_failed"] else ""
     ) + (

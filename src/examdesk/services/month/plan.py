@@ -17,6 +17,7 @@ from ...domain.families import FamilyInput, FamilyOutput, doc_key
 from ...domain.records import DistrictData
 from ...domain.registry import FAMILIES
 from ...domain.roles import role_title
+from ...domain.shards import WHOLE, Shard
 from ..app import App
 from ..data import ValidationReport, load_district
 from ..tracking.responses import web_reports, with_online_exemptions
@@ -45,6 +46,7 @@ class MonthPlan:
     fitted: Counter = field(default_factory=Counter)  # (task id, form field limit) -> values drawn smaller
     rendered: Counter = field(default_factory=Counter)  # task id -> documents rendered by this run
     _return_dues: dict[tuple[str, str | None], date] = field(default_factory=dict)
+    shard: Shard = WHOLE  # the people this run works for (several workers share a month by recipient)
 
     @property
     def today(self) -> date:
@@ -87,10 +89,12 @@ class MonthPlan:
         """Every planned document, in task order, produced as it is consumed."""
         for task_id, out in self.sources:
             for job in out.jobs:
+                # counted for the whole month, so that every shard's notes read the same
                 self.produced[task_id] += job.student_id is not None  # `expected` counts students
                 if job.note:
                     self.fallbacks[(task_id, job.note)] += 1
-                yield job
+                if self.shard.holds(job.recipient.key):
+                    yield job
 
     @property
     def notes(self) -> list[str]:
@@ -110,7 +114,7 @@ class MonthPlan:
         return notes
 
 
-def prepare_month(app: App, month: Month, resend: bool = False, day: bool = False) -> MonthPlan:
+def prepare_month(app: App, month: Month, resend: bool = False, day: bool = False, shard: Shard = WHOLE) -> MonthPlan:
     """Load and validate the data, select the month's tasks, plan every document and digest.
 
     ``day``: the plan of one day (``examdesk tick``): the same month as of today (what was sent
@@ -174,7 +178,7 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
             keys = [k for p in digests for k in p.doc_keys]
             digests = _without_delivered(digests, _delivered(uow, app, digests))
             already += len(keys) - sum(len(p.doc_keys) for p in digests)
-        digests = sending + digests
+        digests = [p for p in sending + digests if shard.holds(p.recipient.key)]
         uow.commit()
     return MonthPlan(
         app,
@@ -190,6 +194,7 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
         generation=f"resend-{run_id}" if resend else "0",
         already_sent=already,
         static_notes=notes,
+        shard=shard,
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ...domain.documents import Packet, Recipient, document_id
 from ...domain.records import DistrictData
+from ...domain.shards import WHOLE, Shard
 from ..app import App
 from ..data import load_district
 from ..month.delivery import DeliveryResult, SendRun, deliver
@@ -67,7 +68,9 @@ def reminders_due(app: App, today: date) -> ReminderPlan:
     return plan_reminders(return_rows(app), today, app.settings.tracking.reminder_interval_days, last_person, last_site)
 
 
-def send_reminders(app: App, today: date, data: DistrictData | None = None) -> tuple[DeliveryResult, ReminderPlan]:
+def send_reminders(
+    app: App, today: date, data: DistrictData | None = None, shard: Shard = WHOLE
+) -> tuple[DeliveryResult, ReminderPlan]:
     """Send today's reminders. Whoever was reminded (or may have been) within the interval is
     skipped, and the idempotency key holds the day, so running this again (by hand, or in a
     month run) never sends anyone a second reminder inside the interval."""
@@ -75,6 +78,11 @@ def send_reminders(app: App, today: date, data: DistrictData | None = None) -> t
     if not app.calendar.is_working_day(today):
         return DeliveryResult(), ReminderPlan()  # nobody is reminded on a weekend, holiday or closure
     plan = reminders_due(app, today)
+    if not shard.whole:  # this worker reminds its share of the people and sites
+        plan = ReminderPlan(
+            {k: v for k, v in plan.people.items() if shard.holds(k)},
+            {k: v for k, v in plan.sites.items() if shard.holds(f"site:{k}")},
+        )
     school_year = app.school_year.label
     day = today.isoformat()
     org = app.organisation

@@ -1,0 +1,50 @@
+"""A month (or a day) worked end to end for one shard of its recipients: what one worker
+process, or one machine, does when several share a month (``performance.workers``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ...domain.calendar import Month
+from ...domain.messages import MessageState
+from ...domain.shards import Shard
+from ..app import App
+from ..tracking.reminders import send_reminders
+from .delivery import deliver_month
+from .documents import batches, render_batch
+from .plan import prepare_month
+from .record import finish_month
+
+
+def run_shard(app: App, month: Month, shard: Shard, resend: bool = False, day: bool = False) -> dict:
+    """Plan, render, record and deliver what this shard's recipients get, then remind them."""
+    plan = prepare_month(app, month, resend, day, shard)
+    rendered = sum(render_batch(plan, batch) for batch in batches(plan))
+    summary = finish_month(plan, rendered, deliver_month(plan))
+    result, due = send_reminders(app, app.today, plan.data, shard)
+    summary.update(
+        reminders_sent=result.states[MessageState.SENT],
+        reminders_failed=result.states[MessageState.FAILED] + result.states[MessageState.FAILED_PERMANENT],
+        people_reminded=len(due.people),
+        site_digests=len(due.sites),
+    )
+    return summary
+
+
+PER_SHARD = ("documents_", "messages_", "memos", "due_today", "reminders_", "people_", "site_digests")
+
+
+def merge_summaries(summaries: list[dict]) -> dict:
+    """One month's summary from its shards': counts added, notes and errors listed once each."""
+    merged = dict(summaries[0])  # what the month is (its tasks, its validation) is the same in each
+    for key, value in summaries[0].items():
+        if key.startswith(PER_SHARD) and isinstance(value, int) and not isinstance(value, bool):
+            merged[key] = sum(s.get(key, 0) for s in summaries)
+    by_task: Counter[str] = Counter()
+    for s in summaries:
+        by_task.update(s.get("documents_by_task", {}))
+    merged["documents_by_task"] = dict(sorted(by_task.items()))
+    merged["notes"] = list(dict.fromkeys(n for s in summaries for n in s["notes"]))
+    merged["errors"] = [e for s in summaries for e in s["errors"]]
+    merged["shards"] = len(summaries)
+    return merged
