@@ -16,6 +16,7 @@ from ..errors import TemplateError
 class Catalogues:
     def __init__(self, directory: Path):
         self.directory = directory
+        self._by_language: dict[str, dict[str, str]] = {}
 
     @property
     def languages(self) -> set[str]:
@@ -23,11 +24,17 @@ class Catalogues:
 
     def translator(self, language: str) -> Callable[[str], str]:
         """text -> its translation in ``language`` (the text itself where there is none)."""
-        messages = _messages(self.directory / f"{language}.po")
+        messages = self._messages(language)
         return lambda text: messages.get(text) or text
 
     def translate(self, language: str, text: str) -> str:
-        return self.translator(language)(text)
+        return self._messages(language).get(text) or text
+
+    def _messages(self, language: str) -> dict[str, str]:
+        found = self._by_language.get(language)
+        if found is None:  # each catalogue is read once per process
+            found = self._by_language[language] = _messages(self.directory / f"{language}.po")
+        return found
 
 
 @cache

@@ -28,6 +28,9 @@ class TemplateLibrary:
     def load(self, name: str, language: str) -> CompiledTemplate:
         """The template, compiled once (a missing or broken template is a TemplateError)."""
         path = self.path(name, language)
+        compiled = self._cache.cached(path)
+        if compiled is not None:
+            return compiled
         if not path.is_file():
             raise TemplateError(f"{path}: template not found")
         return self._cache.get(path, lambda raw: stamp(raw, language, self.author, self.created))

@@ -186,14 +186,23 @@ class CompiledTemplate:
         return result
 
     def render(self, context: dict) -> bytes:
+        return self.render_with_body(context)[0]
+
+    def render_with_body(self, context: dict) -> tuple[bytes, bytes | None]:
+        """The document, and its body's XML as rendered (None on docxtpl's path), so that it can
+        be checked without opening the finished file again."""
         if not self.fast:
-            return render_with_docxtpl(self._raw, context, self.env, self.name)
+            return render_with_docxtpl(self._raw, context, self.env, self.name), None
         parts = self.render_xml(context)
         out = io.BytesIO(self._base)
+        body = None
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
             for name, xml in parts.items():
-                zf.writestr(name, xml.encode("utf-8"))
-        return out.getvalue()
+                data = xml.encode("utf-8")
+                zf.writestr(name, data)
+                if name == "word/document.xml":
+                    body = data
+        return out.getvalue(), body
 
 
 def render_with_docxtpl(raw: bytes, context: dict, env: jinja2.Environment, name: str) -> bytes:
@@ -218,6 +227,9 @@ class TemplateCache:
     def __init__(self, env_factory: Callable[[], jinja2.Environment] = make_environment):
         self._env = env_factory()
         self._compiled: dict[Path, CompiledTemplate] = {}
+
+    def cached(self, path: Path) -> CompiledTemplate | None:
+        return self._compiled.get(path)
 
     def get(self, path: Path, prepare: Callable[[bytes], bytes] | None = None) -> CompiledTemplate:
         """The compiled template; ``prepare`` changes the file's bytes first (once, like the compiling)."""

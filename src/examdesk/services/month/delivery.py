@@ -107,10 +107,15 @@ def deliver(run: SendRun, packets: Iterable[ReadyPacket], total: int) -> Deliver
         uow.commit()
     connection_error: DeliveryError | None = None
     opened = False
-    try:
-        for rp in track(packets, f"sending {total} message(s) via {transport.name}", total=total):
-            recipient = rp.packet.recipient
-            with app.unit_of_work() as uow:
+    # what happened to the message just sent is recorded in the same transaction as the next
+    # claim: one commit per message. A process killed between the two leaves that message
+    # 'sending', which the next run calls unknown (it may have arrived), as it should.
+    outcome: list[tuple[str, MessageState, str | None]] = []
+    with app.unit_of_work() as uow:
+        try:
+            for rp in track(packets, f"sending {total} message(s) via {transport.name}", total=total):
+                recipient = rp.packet.recipient
+                _record(uow, result, outcome, transport.name)
                 claimed = uow.messages.ensure_and_claim(
                     key=rp.key,
                     run_id=run.run_id,
@@ -126,12 +131,12 @@ def deliver(run: SendRun, packets: Iterable[ReadyPacket], total: int) -> Deliver
                     doc_keys=rp.packet.doc_tasks,
                     as_of=run.today,
                 )
-                uow.commit()
+                uow.commit()  # the claim is durable before anything goes out
                 if not claimed:
                     result.skipped += 1
                     continue
                 if connection_error is not None:  # the server is unreachable: do not knock again per message
-                    _record(uow, result, rp.key, MessageState.FAILED, transport.name, str(connection_error))
+                    outcome.append((rp.key, MessageState.FAILED, str(connection_error)))
                     continue
                 try:
                     if not opened:
@@ -155,23 +160,27 @@ def deliver(run: SendRun, packets: Iterable[ReadyPacket], total: int) -> Deliver
                     retrying(partial(_throttled_send, throttle, transport, message, recipient.email))
                 except DeliveryError as exc:
                     state = outcome_state(exc)
-                    _record(uow, result, rp.key, state, transport.name, str(exc))
+                    outcome.append((rp.key, state, str(exc)))
                     if exc.connection_failed:
                         connection_error = exc
                         result.errors.append(f"{exc}; the remaining messages stay failed for the next run")
                     else:
                         result.errors.append(f"{rp.packet.kind} message {rp.key[:12]} {state}: {exc}")
                     continue
-                _record(uow, result, rp.key, MessageState.SENT, transport.name)
-    finally:
-        transport.close()
+                outcome.append((rp.key, MessageState.SENT, None))
+        finally:
+            _record(uow, result, outcome, transport.name)
+            uow.commit()
+            transport.close()
     return result
 
 
-def _record(uow, result: DeliveryResult, key: str, state: MessageState, transport: str, error: str | None = None):
-    uow.messages.mark(key, state, transport=transport, error=error)
-    uow.commit()
-    result.states[state] += 1
+def _record(uow, result: DeliveryResult, outcome: list, transport: str) -> None:
+    """Write the outcomes waiting to be recorded (committed with what follows them)."""
+    for key, state, error in outcome:
+        uow.messages.mark(key, state, transport=transport, error=error)
+        result.states[state] += 1
+    outcome.clear()
 
 
 def deliver_month(plan: MonthPlan) -> DeliveryResult:

@@ -159,8 +159,8 @@ def render_document(app: App, job: RenderJob, returning: dict | None = None, not
             content = table_workbook(job.context)
             check_xlsx(content, job.filename)
         else:
-            content = template.render(job.context)
-            check_docx(content, job.filename, template.tags)
+            content, body = template.render_with_body(job.context)
+            check_docx(content, job.filename, template.tags, body)
     except (DocumentFailed, FormValueError) as exc:
         raise DocumentFailed(str(exc)) from None
     except TemplateError as exc:  # the template itself (an undefined variable...): every document would fail
@@ -187,14 +187,17 @@ def check_xlsx(content: bytes, name: str) -> None:
         raise DocumentFailed(f"{name}: not a valid workbook ({exc})") from None
 
 
-def check_docx(content: bytes, name: str, template_tags: Iterable[str] = ()) -> None:
+def check_docx(content: bytes, name: str, template_tags: Iterable[str] = (), body: bytes | None = None) -> None:
     """A document is sent only if it is a well-formed Word file in which none of its template's own
-    tags is left (a value may contain "{{" or "{%": that is the family's data, not a tag)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            xml = zf.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise DocumentFailed(f"{name}: not a valid Word document ({exc})") from None
+    tags is left (a value may contain "{{" or "{%": that is the family's data, not a tag).
+    ``body``: the body's XML as the renderer wrote it (the finished file is then not reopened)."""
+    xml = body
+    if xml is None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as zf:
+                xml = zf.read("word/document.xml")
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise DocumentFailed(f"{name}: not a valid Word document ({exc})") from None
     try:
         text = visible_text(xml)
     except etree.XMLSyntaxError as exc:
