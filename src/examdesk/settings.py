@@ -184,6 +184,7 @@ class MailSettings(_Strict):
     max_attempts: int = Field(3, ge=1, le=10)  # per message and run, for temporary failures (4xx, dropped link)
     retry_backoff_seconds: float = Field(2.0, ge=0)  # first wait; doubles on each further attempt
     max_per_minute: int = Field(0, ge=0)  # throttle: at most this many messages a minute (0: no limit)
+    connections: int = Field(1, ge=1, le=16)  # SMTP connections at once (providers limit them; 1 is safe)
     max_message_mb: float = Field(10, gt=0)  # bigger packets are split into numbered parts
     abandoned_after_minutes: float = Field(60, gt=0)  # a claim by a process on another machine counts as dead
 

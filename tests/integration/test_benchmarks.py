@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
         ("fill_forms.py", ["--forms", "20", "--naive", "5", "--packet", "5"], "ratio"),
         ("send_loop.py", ["--messages", "20", "--attachment-kb", "2"], "ratio"),
         ("month_memory.py", ["--students", "60", "120"], "growth"),
+        ("month_scale.py", ["--students", "40", "--workers", "2"], "x floor"),
     ],
 )
 def test_benchmark_runs_at_a_tiny_size(script, args, expected, tmp_path):

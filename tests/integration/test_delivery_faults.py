@@ -94,3 +94,19 @@ def test_a_server_that_hangs_up_after_two_messages_is_reconnected(faulty):
     assert sum(len(m) for m in st.values()) == summary["messages_sent"] > 2
     assert all(state == "sent" for m in st.values() for state, _, _ in m)
     assert all(server.copies(e) == len(m) for e, m in st.items())
+
+
+def test_four_connections_at_once_send_each_message_once_even_when_some_fail(faulty, monkeypatch):
+    district, server = faulty
+    monkeypatch.setenv("EXAMDESK_MAIL__CONNECTIONS", "4")
+    refused = staff(district, "site_coordinator")[0]
+    server.rcpt_replies = {refused: ["550 5.1.1 no such user here"] * 50}
+    server.delay = 0.005  # a server that takes a moment per message: the connections overlap
+    summary = run_month(district, "january", today=date(2027, 1, 4))
+    st = states(district)
+    received = [msg["Message-ID"] for _, _, msg in server.messages]
+    assert len(received) == len(set(received)) == summary["messages_sent"] > 20  # no message twice
+    assert all(m[0] == "failed_permanent" for m in st[refused]) and server.copies(refused) == 0
+    assert all(m[0] == "sent" for e, ms in st.items() if e != refused for m in ms)
+    again = run_month(district, "january", today=date(2027, 1, 4))
+    assert again["messages_sent"] == 0 and len(server.messages) == len(received)

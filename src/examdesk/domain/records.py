@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     id: str
     name: str
@@ -15,7 +15,7 @@ class Site:
     address: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     first_name: str
     last_name: str
@@ -25,7 +25,7 @@ class Person:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Student(Person):
     student_id: str
     grade: int
@@ -41,7 +41,7 @@ class Student(Person):
     student_email: str | None = None  # the student's own address: used from letters.adult_age
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Guardian(Person):
     guardian_id: str
     student_id: str
@@ -52,7 +52,7 @@ class Guardian(Person):
     address: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffMember(Person):
     staff_id: str
     email: str
@@ -61,7 +61,7 @@ class StaffMember(Person):
     phone: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TestingWindow:
     site_id: str
     program: str
@@ -69,7 +69,7 @@ class TestingWindow:
     end_date: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     session_id: str
     site_id: str
@@ -84,14 +84,14 @@ class Session:
     proctor_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     student_id: str
     session_id: str
     seat: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Material:
     security_number: str
     site_id: str
@@ -102,7 +102,7 @@ class Material:
     session_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     student_id: str
     test_code: str
@@ -111,7 +111,7 @@ class Result:
     received_date: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MaterialReturn:
     security_number: str
     site_id: str
@@ -120,7 +120,7 @@ class MaterialReturn:
     disposition: str = "returned"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Incident:
     incident_id: str
     session_id: str
@@ -137,7 +137,7 @@ class Incident:
     item_number: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exemption:
     student_id: str
     test_code: str  # or ALL

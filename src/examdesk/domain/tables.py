@@ -73,6 +73,16 @@ class TableResult:
     problems: list[Problem] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
     total_rows: int = 0
+    released: int | None = None  # the valid rows, counted, once they became records and were let go
+
+    @property
+    def valid(self) -> int:
+        return len(self.rows) if self.released is None else self.released
+
+    def release_rows(self) -> None:
+        """Keep the count, not the rows (the records built from them hold the data)."""
+        self.released = self.valid
+        self.rows = []
 
 
 class FatalDataError(InputDataError):

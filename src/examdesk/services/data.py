@@ -22,10 +22,13 @@ from ..domain.tables import (
 )
 from ..settings import Settings
 
+LARGE_TABLES = frozenset({"students", "guardians", "entries", "results", "materials", "returns"})
+
 
 @dataclass
 class ValidationReport:
     results: list[TableResult] = field(default_factory=list)
+    sites_with_students: set[str] = field(default_factory=set)
 
     @property
     def problems(self) -> list[Problem]:
@@ -37,7 +40,7 @@ class ValidationReport:
                 "table": r.spec.name,
                 "file": r.file,
                 "rows": r.total_rows,
-                "valid": len(r.rows),
+                "valid": r.valid,
                 "rejected": len(r.rejected_rows),
                 "problems": len(r.problems),
             }
@@ -128,7 +131,12 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
     if "results" in by_name and "exemptions" in by_name:
         _check_results_against_exemptions(by_name["results"], by_name["exemptions"])
         rows["results"] = by_name["results"].rows
-    return DistrictData.from_rows(sites, rows), report
+    data = DistrictData.from_rows(sites, rows)
+    report.sites_with_students = {s.site_id for s in data.students}
+    for result in report.results:
+        if result.spec.name in LARGE_TABLES:  # the records hold the data now: memory stays one copy
+            result.release_rows()
+    return data, report
 
 
 def _check_results_against_exemptions(results: TableResult, exemptions: TableResult) -> None:

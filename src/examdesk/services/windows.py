@@ -53,9 +53,7 @@ def check_windows(app: App, report: ValidationReport, today: date) -> list[Probl
     if district_rules is not None:
         have = {row["site_id"] for row in result.rows if str(row["program"]).upper() == district_rules.program.upper()}
         late = missing_window_breach(district_rules, app.school_year.start_year, today)
-        students = next((r for r in report.results if r.spec.name == "students"), None)
-        # a site with no students tests nothing, so it needs no window
-        testing = {row["site_id"] for row in students.rows} if students else set()
+        testing = report.sites_with_students  # a site with no students tests nothing, so it needs no window
         for site in app.settings.sites:
             if site.id not in have and site.id in testing and late is not None:
                 problems.append(Problem(result.file, None, None, "", f"site {site.id}: {late.rule}; {late.detail}"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
+from ...adapters.ledger import IN_MEMORY
 from ...adapters.mail import Attachment, OutgoingMail, Transport, compose
 from ...domain.messages import NEEDS_ATTENTION, MessageState
 from ...errors import DeliveryError
@@ -43,21 +46,23 @@ class SendRun:
 
 
 class Throttle:
-    """At most ``per_minute`` sends a minute (0: no limit), spaced evenly."""
+    """At most ``per_minute`` sends a minute (0: no limit), spaced evenly, over every connection."""
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, sleep=time.sleep):
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self.clock, self.sleep = clock, sleep
         self.next_slot = 0.0
+        self._lock = threading.Lock()
 
     def wait(self) -> None:
         if not self.interval:
             return
-        now = self.clock()
-        if now < self.next_slot:
-            self.sleep(self.next_slot - now)
-            now = self.next_slot
-        self.next_slot = now + self.interval
+        with self._lock:  # each connection takes the next free slot
+            now = self.clock()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
 
 
 def with_retries(
@@ -89,22 +94,60 @@ def outcome_state(exc: DeliveryError) -> MessageState:
 
 def deliver(run: SendRun, packets: Iterable[ReadyPacket], total: int) -> DeliveryResult:
     """Send each packet once. Packets are consumed one at a time, so memory does not grow with
-    the number of recipients. A claim is committed before its message goes out."""
+    the number of recipients. A claim is committed before its message goes out. With
+    ``mail.connections`` above 1, that many connections send at once, each taking the next
+    packet; the claims keep every message to one of them."""
     app = run.app
     mail = app.settings.mail
     result = DeliveryResult()
     if not total:
         return result
-    transport = app.transport(run.month_key)
-    result.transport = transport.name
-    domain = mail.sender.split("@", 1)[1]
-    throttle = Throttle(mail.max_per_minute)
-    retrying = partial(with_retries, attempts=mail.max_attempts, backoff=mail.retry_backoff_seconds)
     with app.unit_of_work() as uow:
         result.recovered_unknown = uow.messages.recover_abandoned(
             run.school_year, run.month_key, mail.abandoned_after_minutes
         )
         uow.commit()
+    source = _Shared(iter(track(packets, f"sending {total} message(s)", total=total)))
+    throttle = Throttle(mail.max_per_minute)
+    # an in-memory ledger (tests) is one connection shared by all: one sender then
+    connections = 1 if app.ledger.url == IN_MEMORY else min(mail.connections, total)
+    if connections == 1:
+        parts = [_send_loop(run, source, throttle)]
+    else:
+        with ThreadPoolExecutor(connections, thread_name_prefix="examdesk-smtp") as pool:
+            parts = list(pool.map(lambda _: _send_loop(run, source, throttle), range(connections)))
+    for part in parts:
+        result.states.update(part.states)
+        result.skipped += part.skipped
+        result.errors += part.errors
+        result.transport = result.transport or part.transport
+    return result
+
+
+class _Shared:
+    """One iterator that several connections take packets from, one at a time."""
+
+    def __init__(self, items):
+        self._items = items
+        self._lock = threading.Lock()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with self._lock:
+            return next(self._items)
+
+
+def _send_loop(run: SendRun, packets: _Shared, throttle: Throttle) -> DeliveryResult:
+    """One connection's share: claim, send and record packets until there are none left."""
+    app = run.app
+    mail = app.settings.mail
+    result = DeliveryResult()
+    transport = app.transport(run.month_key)
+    result.transport = transport.name
+    domain = mail.sender.split("@", 1)[1]
+    retrying = partial(with_retries, attempts=mail.max_attempts, backoff=mail.retry_backoff_seconds)
     connection_error: DeliveryError | None = None
     opened = False
     # what happened to the message just sent is recorded in the same transaction as the next
@@ -113,7 +156,7 @@ def deliver(run: SendRun, packets: Iterable[ReadyPacket], total: int) -> Deliver
     outcome: list[tuple[str, MessageState, str | None]] = []
     with app.unit_of_work() as uow:
         try:
-            for rp in track(packets, f"sending {total} message(s) via {transport.name}", total=total):
+            for rp in packets:
                 recipient = rp.packet.recipient
                 _record(uow, result, outcome, transport.name)
                 claimed = uow.messages.ensure_and_claim(
