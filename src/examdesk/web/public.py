@@ -51,8 +51,17 @@ def _linked(app: App, purpose: str, doc_id: str, token: str) -> LinkedDocument:
     return open_link(app, purpose, doc_id, token)
 
 
-def _form_ok(request: Request, token: str, csrf: str) -> bool:
-    return same(csrf, link_form_token(request.app.state.secret, token))
+def _open(
+    request: Request, app: App, view: Pages, purpose: str, doc_id: str, token: str, csrf: str | None = None
+) -> LinkedDocument | Response:
+    """The document behind a link, or the refusal page; a posted form must carry the link's own token."""
+    try:
+        linked = _linked(app, purpose, doc_id, token)
+    except LinkRefused as refused:
+        return _refused(view, app, refused.why)
+    if csrf is not None and not same(csrf, link_form_token(request.app.state.secret, token)):
+        return _refused(view, app, "tampered")
+    return linked
 
 
 # ---- sign ------------------------------------------------------------------------------------
@@ -78,10 +87,9 @@ def _sign_page(request: Request, app: App, view: Pages, linked: LinkedDocument, 
 
 @router.get("/sign/{doc_id}/{token}")
 def sign_page(doc_id: str, token: str, request: Request, app: AppDep, view: PagesDep) -> Response:
-    try:
-        linked = _linked(app, "sign", doc_id, token)
-    except LinkRefused as refused:
-        return _refused(view, app, refused.why)
+    linked = _open(request, app, view, "sign", doc_id, token)
+    if isinstance(linked, Response):
+        return linked
     return _sign_page(request, app, view, linked, token)
 
 
@@ -96,12 +104,9 @@ def sign(
     attest: Annotated[str, Form(max_length=10)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
-        linked = _linked(app, "sign", doc_id, token)
-    except LinkRefused as refused:
-        return _refused(view, app, refused.why)
-    if not _form_ok(request, token, csrf):
-        return _refused(view, app, "tampered")
+    linked = _open(request, app, view, "sign", doc_id, token, csrf)
+    if isinstance(linked, Response):
+        return linked
     try:
         sign_online(app, linked, typed_name, attest == "yes", client_ip(request), request.headers.get("user-agent", ""))
     except SignRefused as problem:
@@ -125,10 +130,9 @@ def _confirm_page(request: Request, app: App, view: Pages, linked: LinkedDocumen
 
 @router.get("/confirm/{doc_id}/{token}")
 def confirm_page(doc_id: str, token: str, request: Request, app: AppDep, view: PagesDep) -> Response:
-    try:
-        linked = _linked(app, "confirm", doc_id, token)
-    except LinkRefused as refused:
-        return _refused(view, app, refused.why)
+    linked = _open(request, app, view, "confirm", doc_id, token)
+    if isinstance(linked, Response):
+        return linked
     return _confirm_page(request, app, view, linked, token)
 
 
@@ -143,12 +147,9 @@ def confirm(
     detail: Annotated[str, Form(max_length=2000)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
-        linked = _linked(app, "confirm", doc_id, token)
-    except LinkRefused as refused:
-        return _refused(view, app, refused.why)
-    if not _form_ok(request, token, csrf):
-        return _refused(view, app, "tampered")
+    linked = _open(request, app, view, "confirm", doc_id, token, csrf)
+    if isinstance(linked, Response):
+        return linked
     try:
         record_confirmation(app, linked, answer, detail)
     except AnswerRefused as problem:
@@ -188,10 +189,9 @@ def _exemption_page(request: Request, app: App, view: Pages, linked: LinkedDocum
 
 @router.get("/exemption/{doc_id}/{token}")
 def exemption_page(doc_id: str, token: str, request: Request, app: AppDep, view: PagesDep) -> Response:
-    try:
-        linked = _linked(app, "exemption", doc_id, token)
-    except LinkRefused as refused:
-        return _refused(view, app, refused.why)
+    linked = _open(request, app, view, "exemption", doc_id, token)
+    if isinstance(linked, Response):
+        return linked
     return _exemption_page(request, app, view, linked, token)
 
 
@@ -207,12 +207,9 @@ def exemption(
     typed_name: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
-        linked = _linked(app, "exemption", doc_id, token)
-    except LinkRefused as refused:
-        return _refused(view, app, refused.why)
-    if not _form_ok(request, token, csrf):
-        return _refused(view, app, "tampered")
+    linked = _open(request, app, view, "exemption", doc_id, token, csrf)
+    if isinstance(linked, Response):
+        return linked
     if existing_request(app, linked) is None:
         try:
             request_exemption(app, linked, (tests or [])[:20], reason, typed_name)
