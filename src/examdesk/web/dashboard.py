@@ -4,7 +4,6 @@ coordinator sees their own site only, everywhere: another site's page is not fou
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -223,11 +222,9 @@ def upload(
         saved: dict[Path, int] = {}  # saved file -> its row in results
         for number, upload in enumerate(files[:MAX_UPLOADS], start=1):
             target = Path(folder) / f"upload-{number:03d}.pdf"
-            with target.open("wb") as out:
-                shutil.copyfileobj(upload.file, out, length=1 << 20)
             name = Path(upload.filename or target.name).name[:120]
             results.append({"file": name, "outcome": "unreadable", "person": "", "message": ""})
-            if target.stat().st_size > limit:
+            if not _copy_at_most(upload.file, target, limit):
                 results[-1]["message"] = "larger than a returned form may be"
                 continue
             saved[target] = len(results) - 1
@@ -235,6 +232,18 @@ def upload(
             item = results[saved[r.file]]
             item.update(outcome=r.outcome, person=r.person, message=r.message.replace(str(r.file), item["file"]))
     return page(view, request, user, "upload.html", results=results)
+
+
+def _copy_at_most(source, target: Path, limit: int) -> bool:
+    """Copy an upload to a private file, stopping (and saying so) once it passes ``limit`` bytes."""
+    copied = 0
+    with target.open("wb") as out:
+        while chunk := source.read(1 << 20):
+            copied += len(chunk)
+            if copied > limit:
+                return False
+            out.write(chunk)
+    return True
 
 
 @router.get("/requests")
