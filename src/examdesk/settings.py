@@ -272,6 +272,10 @@ class PerformanceSettings(_Strict):
     # worker processes a month is shared among, by recipient (Prefect's process pool task runner);
     # 1: one process, as before. Each worker loads the district's tables.
     workers: int = Field(1, ge=1, le=64)
+    # a Prefect work pool (examdesk deploy) whose workers, on any machine, take the month's
+    # ``workers`` shards; none: processes on this machine. Needs a Prefect server, a shared
+    # ledger (PostgreSQL) and an output folder every worker reaches.
+    work_pool: str | None = None
 
 
 class LedgerSettings(_Strict):

@@ -45,6 +45,7 @@ for command in (
     tools.init,
     prefect.server,
     prefect.serve,
+    prefect.deploy,
     prefect.history,
     web.web,
 ):

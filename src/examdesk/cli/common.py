@@ -90,6 +90,17 @@ def prefect_environment(settings: Settings) -> None:
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
+def require_server_for_pool(settings: Settings) -> None:
+    """Shards on a work pool are runs the pool's workers take from a Prefect server: a temporary
+    server that lives as long as this command would leave them nowhere to look."""
+    pool = settings.performance.work_pool
+    if pool and not os.environ.get("PREFECT_API_URL"):
+        fail(
+            f"performance.work_pool is {pool!r}: set PREFECT_API_URL to the Prefect server its workers "
+            "poll (examdesk server; examdesk deploy --pool NAME once)"
+        )
+
+
 def print_problems(report_path: Path, limit: int = 15) -> None:
     """The validation report's problems, the first ``limit`` of them, each with file, row and column."""
     with report_path.open(encoding="utf-8") as fh:

@@ -10,7 +10,7 @@ import typer
 from ..errors import ConfigurationError, ExamdeskError, InputDataError
 from ..services.app import App
 from ..services.month.record import needs_attention
-from .common import ConfigOpt, TodayOpt, YearOpt, fail, load_app, out, prefect_environment
+from .common import ConfigOpt, TodayOpt, YearOpt, fail, load_app, out, prefect_environment, require_server_for_pool
 from .month import print_summary
 
 ThroughOpt = Annotated[
@@ -40,6 +40,7 @@ def tick(year: YearOpt = None, config: ConfigOpt = None, today: TodayOpt = None,
         out.print(f"{app.today} is not a working day (weekend, holiday or closure): nothing to do")
         return
     prefect_environment(app.settings)
+    require_server_for_pool(app.settings)
     attention = 0
     for day in working:
         summary = run_day_flow(app, day, verbose=len(days) == 1)

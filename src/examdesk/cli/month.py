@@ -28,6 +28,7 @@ from .common import (
     prefect_environment,
     print_problems,
     refresh_tracker,
+    require_server_for_pool,
 )
 
 STATUS_STYLE = {"done": "green", "overdue": "bold red", "pending": "yellow", "ongoing": "cyan"}
@@ -55,6 +56,7 @@ def run(
 def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date | None = None) -> dict:
     """One month through the Prefect flow, with the console report."""
     prefect_environment(app.settings)
+    require_server_for_pool(app.settings)
     from ..flows import with_workers
     from ..flows.month import month_flow
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .common import ConfigOpt, load_app, out, prefect_environment
+from .common import ConfigOpt, fail, load_app, out, prefect_environment
 
 
 def server(
@@ -54,6 +54,29 @@ def serve(
         out.print(f"serving '{d.flow_name}/{d.name}': {d.description}")
     out.print("Ctrl-C to stop")
     serve_deployments(*deployments, print_starting_message=False)
+
+
+def deploy(
+    pool: Annotated[
+        str | None, typer.Option(help="The Prefect work pool (default: performance.work_pool in the district file).")
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Create the process work pool (if missing) and the deployment its workers run a month's
+    shards from (needs a Prefect server: PREFECT_API_URL). Then start a worker on each machine:
+    prefect worker start --pool NAME; runs with performance.work_pool set share their month among them."""
+    app = load_app(config)
+    prefect_environment(app.settings)
+    name = pool or app.settings.performance.work_pool
+    if not name:
+        fail("name the work pool: --pool NAME, or performance.work_pool in the district file")
+    from ..flows.shard import deploy as deploy_shards
+
+    deployment = deploy_shards(name)
+    out.print(f"work pool {name!r}: deployment {deployment!r} is ready")
+    out.print(f"on each machine (with examdesk and this district's config): prefect worker start --pool {name}")
+    if app.settings.performance.work_pool != name:
+        out.print(f"then set performance.work_pool: {name} (and performance.workers: the number of shards)")
 
 
 def scheduled_deployments(app, month_cron: str, day_cron: str) -> list:

@@ -143,7 +143,9 @@ def work_month(app: App, month: str, resend: bool = False, day: bool = False) ->
     """Plan, render, deliver and record one month (as of ``app.today``), then remind and write the
     tracker. The month flow and the day flow (``day``: also what is due today) both do this;
     with ``performance.workers`` above 1, each worker process takes a share of the recipients."""
-    workers = app.settings.performance.workers
+    workers, pool = app.settings.performance.workers, app.settings.performance.work_pool
+    if pool:
+        return _work_on_pool(app, month, resend, day, workers)
     if workers > 1:
         return _work_in_shards(app, month, resend, day, workers)
     logger = get_run_logger()
@@ -172,6 +174,27 @@ def _work_in_shards(app: App, month: str, resend: bool, day: bool, workers: int)
     data, _ = load_district(app.settings, app.school_year)
     summary["tracker"] = write_tracker(_given(app), _given(data))
     publish(app, parse_month(month, app.school_year), data, summary)
+    return _finished(summary)
+
+
+def _work_on_pool(app: App, month: str, resend: bool, day: bool, shards: int) -> State:
+    """Each shard is a run of the shard deployment, taken by whichever of the pool's workers is
+    free (on any machine); the shards record their counts in the shared ledger, read back here."""
+    from .shard import run_shards_on_pool
+
+    logger = get_run_logger()
+    the_month = parse_month(month, app.school_year)
+    run_ids = pipeline.start_shard_runs(app, the_month, shards)
+    logger.info("%d shard run(s) asked of work pool %r", shards, app.settings.performance.work_pool)
+    config, sy = str(app.settings.config_file), app.school_year.label
+    finished = run_shards_on_pool(config, sy, month, app.today, run_ids, resend, day)
+    unfinished = [f"{r.name}: {r.state_name}" for r in finished if not (r.state and r.state.is_completed())]
+    if unfinished:
+        raise pipeline.ShardsUnfinished("shard run(s) did not complete: " + "; ".join(unfinished))
+    summary = pipeline.merge_summaries(pipeline.shard_summaries(app, run_ids))
+    data, _ = load_district(app.settings, app.school_year)
+    summary["tracker"] = write_tracker(_given(app), _given(data))
+    publish(app, the_month, data, summary)
     return _finished(summary)
 
 

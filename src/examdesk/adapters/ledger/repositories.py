@@ -109,6 +109,10 @@ class Runs:
             .values(finished_at=_now(), state=state, summary=json.loads(json.dumps(summary, default=str)))
         )
 
+    def get(self, run_id: int) -> dict | None:
+        row = self.c.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        return dict(row) if row else None
+
 
 def delivered_keys(school_year: str, month: str | None = None):
     """The doc_keys of a year (or of the messages of one month) already in a sent (or possibly

@@ -8,6 +8,7 @@ from collections import Counter
 from ...domain.calendar import Month
 from ...domain.messages import MessageState
 from ...domain.shards import Shard
+from ...errors import ExamdeskError
 from ..app import App
 from ..tracking.reminders import send_reminders
 from .delivery import deliver_month
@@ -16,9 +17,12 @@ from .plan import prepare_month
 from .record import finish_month
 
 
-def run_shard(app: App, month: Month, shard: Shard, resend: bool = False, day: bool = False) -> dict:
-    """Plan, render, record and deliver what this shard's recipients get, then remind them."""
-    plan = prepare_month(app, month, resend, day, shard)
+def run_shard(
+    app: App, month: Month, shard: Shard, resend: bool = False, day: bool = False, run_id: int | None = None
+) -> dict:
+    """Plan, render, record and deliver what this shard's recipients get, then remind them.
+    ``run_id``: the ledger run this shard records (started by its coordinator), else a new one."""
+    plan = prepare_month(app, month, resend, day, shard, run_id)
     rendered = sum(render_batch(plan, batch) for batch in batches(plan))
     summary = finish_month(plan, rendered, deliver_month(plan))
     result, due = send_reminders(app, app.today, plan.data, shard)
@@ -29,6 +33,29 @@ def run_shard(app: App, month: Month, shard: Shard, resend: bool = False, day: b
         site_digests=len(due.sites),
     )
     return summary
+
+
+def start_shard_runs(app: App, month: Month, count: int) -> list[int]:
+    """One ledger run per shard, started by the coordinator, so that it can read each shard's
+    summary from the ledger when the shards ran elsewhere (identifiers pass; results stay put)."""
+    with app.unit_of_work() as uow:
+        ids = [uow.runs.start(app.school_year.label, month.key) for _ in range(count)]
+        uow.commit()
+    return ids
+
+
+def shard_summaries(app: App, run_ids: list[int]) -> list[dict]:
+    """The summaries the shards recorded; a shard that recorded none did not finish."""
+    with app.unit_of_work() as uow:
+        runs = [uow.runs.get(run_id) for run_id in run_ids]
+    missing = [run_id for run_id, run in zip(run_ids, runs, strict=True) if not run or not run["summary"]]
+    if missing:
+        raise ShardsUnfinished(f"shard run(s) {missing} recorded no summary in the ledger: they did not finish")
+    return [run["summary"] for run in runs if run]
+
+
+class ShardsUnfinished(ExamdeskError):
+    pass
 
 
 PER_SHARD = ("documents_", "messages_", "memos", "due_today", "reminders_", "people_", "site_digests")

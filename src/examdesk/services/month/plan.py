@@ -114,7 +114,14 @@ class MonthPlan:
         return notes
 
 
-def prepare_month(app: App, month: Month, resend: bool = False, day: bool = False, shard: Shard = WHOLE) -> MonthPlan:
+def prepare_month(
+    app: App,
+    month: Month,
+    resend: bool = False,
+    day: bool = False,
+    shard: Shard = WHOLE,
+    run_id: int | None = None,
+) -> MonthPlan:
     """Load and validate the data, select the month's tasks, plan every document and digest.
 
     ``day``: the plan of one day (``examdesk tick``): the same month as of today (what was sent
@@ -172,7 +179,8 @@ def prepare_month(app: App, month: Month, resend: bool = False, day: bool = Fals
         if day:
             done = {t for t, st in uow.tasks.of_year(app.school_year.label).items() if st["status"] == "done"}
             digests += build_due_today(app, data, [pt for pt in planned if pt.task.id not in done], month)
-        run_id = uow.runs.start(app.school_year.label, month.key)
+        if run_id is None:  # a shard run on a work pool is given the run its coordinator started
+            run_id = uow.runs.start(app.school_year.label, month.key)
         already = len(memos) - len(sending)
         if not resend:
             keys = [k for p in digests for k in p.doc_keys]

@@ -10,6 +10,8 @@ from prefect.client.schemas.sorting import FlowRunSort
 
 MONTH_FLOW = "examdesk-month"  # the flows' names (examdesk.flows.month and .day use them)
 DAY_FLOW = "examdesk-day"
+SHARD_FLOW = "examdesk-month-shard"  # one shard of a month, run by a work pool's workers (examdesk.flows.shard)
+SHARD_DEPLOYMENT = "shards"
 
 
 def recent_runs(limit: int = 20, time_zone: str = "UTC") -> list[dict]:
@@ -17,7 +19,7 @@ def recent_runs(limit: int = 20, time_zone: str = "UTC") -> list[dict]:
     zone = ZoneInfo(time_zone)
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW, DAY_FLOW])),
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[MONTH_FLOW, DAY_FLOW, SHARD_FLOW])),
             sort=FlowRunSort.START_TIME_DESC,
             limit=limit,
         )
