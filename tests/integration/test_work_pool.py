@@ -11,10 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_prefect_server import _free_port, _stop, _wait
+
 from conftest import _pg_admin, edit_config, make_district
 from fakes import ledger_messages
 from helpers import attachments, read_outbox
-from test_prefect_server import _free_port, _stop, _wait
 
 pytestmark = [pytest.mark.prefect, pytest.mark.postgres]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import TemplateError
 from .docx_properties import stamp
+from .docx_slim import slim
 from .fastdocx import CompiledTemplate, TemplateCache
 
 
@@ -33,7 +34,7 @@ class TemplateLibrary:
             return compiled
         if not path.is_file():
             raise TemplateError(f"{path}: template not found")
-        return self._cache.get(path, lambda raw: stamp(raw, language, self.author, self.created))
+        return self._cache.get(path, lambda raw: stamp(slim(raw), language, self.author, self.created))
 
     def render(self, name: str, language: str, context: dict) -> bytes:
         return self.load(name, language).render(context)
