@@ -1,6 +1,7 @@
 """A result-letter month through the real CLI and Prefect flow, against the floor, same run.
 
     .venv/bin/python benchmarks/month_scale.py [--students 1000 10000 [100000]] [--workers 1 2]
+        [--write-to DIR]   # where the letters and messages are written (default: the temp folder's disk)
 
 For each size a synthetic district (benchmarks/month_memory.py's) is written to a temporary
 folder and `examdesk run june` runs it as a user would: Prefect's temporary server, the outbox
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,10 +36,11 @@ REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONWARNINGS": "ignore", "PREFECT_LOGGING_LEVEL": "WARNING"}
 
 
-def cli_month(config: Path, workers: int) -> tuple[float, float, float]:
+def cli_month(config: Path, workers: int, output: Path) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds of the command and its processes, peak RSS MB of the largest)."""
     raw = yaml.safe_load(config.read_text(encoding="utf-8"))
     raw["performance"] = {"workers": workers}
+    raw["output"]["directory"] = str(output)
     config.write_text(yaml.safe_dump(raw), encoding="utf-8")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -65,14 +68,13 @@ def letters_of(config: Path) -> list:
     return [j for j in prepare_month(app, parse_month("june", app.school_year)).iter_jobs() if j.format == "docx"]
 
 
-def floor(config: Path, folder: Path) -> tuple[int, float]:
+def floor(config: Path, out: Path) -> tuple[int, float]:
     """Render and write the same letters' bytes, nothing else: (letters, seconds)."""
     from examdesk.adapters.fastdocx import CompiledTemplate
 
     jobs = letters_of(config)
     templates = {}
-    out = folder / "floor"
-    out.mkdir()
+    out.mkdir(parents=True)
     start = time.perf_counter()
     for n, job in enumerate(jobs):
         key = (job.template, job.language)
@@ -101,24 +103,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--write-to", type=Path, help="a folder on the file system to write letters to")
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir=args.write_to) as written:
+        print(f"letters and messages written under {written}")
         empty = write_district(Path(tmp) / "empty", 0)
-        fixed, _, _ = cli_month(empty, 1)
+        # the least of two runs: starting Prefect's temporary server varies by seconds from run to run
+        fixed = min(cli_month(empty, 1, Path(written) / f"empty-{i}")[0] for i in range(2))
         print(f"fixed cost of a run (no letters: Prefect's temporary server, the flow): {fixed:.1f} s")
         for n in sorted(args.students):
             folder = Path(tmp) / f"d{n}"
             config = write_district(folder, n)
-            letters, floor_s = floor(config, folder)
+            letters, floor_s = floor(config, Path(written) / f"floor-{n}")
             naive_s = naive(config, folder)
             for workers in args.workers:
-                for output in (folder / "output",):
-                    if output.exists():
-                        import shutil
-
-                        shutil.rmtree(output)
-                wall, cpu, peak = cli_month(config, workers)
+                output = Path(written) / f"output-{n}-{workers}"
+                wall, cpu, peak = cli_month(config, workers, output)
+                shutil.rmtree(output)
                 rows.append((n, workers, letters, wall, cpu, peak, floor_s, naive_s))
     print(
         f"{'students':>9} {'workers':>7} {'letters':>8} {'wall s':>7} {'ms/letter':>9} {'cores':>6} "

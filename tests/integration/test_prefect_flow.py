@@ -141,3 +141,49 @@ def test_a_month_shared_by_two_worker_processes_sends_what_one_process_sends_onc
     assert two["messages_sent"] == one["messages_sent"] and two["tasks"] == one["tasks"]
     # the same messages to the same people, with the same attachments (document ids follow the key)
     assert sent_by_two == sent_by_one
+
+
+def test_prefect_s_work_per_batch_does_not_grow_with_the_district(prefect_harness, tmp_path):
+    """A batch task is given the month plan as it is (quote): Prefect does not walk the district's
+    data, so what it does per call is the same at 1,000 and 20,000 students. Counted in Python
+    function calls made by the calling thread (a ratio of counts, not a time); the plan passed
+    without quote is the control that shows the count would grow."""
+    import cProfile
+    import pstats
+    import sys
+    from pathlib import Path
+
+    from prefect import flow
+
+    from examdesk.bootstrap import build_app
+    from examdesk.domain.calendar import parse_month
+    from examdesk.flows.month import _given, render_batch
+    from examdesk.services.month.plan import prepare_month
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from month_memory import write_district
+
+    def plan_of(students: int):
+        config = write_district(tmp_path / str(students), students)
+        app = build_app(config, "2026-27", date(2027, 6, 1), ledger_url="sqlite://")
+        return prepare_month(app, parse_month("june", app.school_year))
+
+    plans = {students: plan_of(students) for students in (1_000, 4_000, 20_000)}
+    assert len(plans[20_000].data.students) == 20 * len(plans[1_000].data.students)
+
+    @flow(name="overhead probe")
+    def calls_per_batch(students: int, quoted: bool, batches: int) -> float:  # the plan is not a parameter
+        plan = plans[students]
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(batches):
+            render_batch(_given(plan) if quoted else plan, _given([]))
+        profile.disable()
+        return pstats.Stats(profile).total_calls / batches  # type: ignore[attr-defined]
+
+    per_small, per_large = calls_per_batch(1_000, True, 5), calls_per_batch(20_000, True, 5)
+    unquoted_small, unquoted_large = calls_per_batch(1_000, False, 1), calls_per_batch(4_000, False, 1)
+    print(f"calls per batch, quoted: {per_small:.0f} at 1,000 and {per_large:.0f} at 20,000 students")
+    print(f"calls per batch, unquoted: {unquoted_small:.0f} at 1,000 and {unquoted_large:.0f} at 4,000 students")
+    assert per_large / per_small < 1.3  # the same work per batch whatever the district's size
+    assert unquoted_large / unquoted_small > 3  # (walking the plan would cost 4x as much at 4x the size)
