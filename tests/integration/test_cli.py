@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from examdesk.cli import app
 
 runner = CliRunner(env={"COLUMNS": "200"})
-COMMANDS = ["run", "validate", "status", "mark", "server", "serve", "history", "render", "templates"]
+COMMANDS = ["run", "validate", "status", "mark", "server", "serve", "deploy", "history", "render", "templates"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
@@ -38,6 +38,20 @@ def test_config_error_is_one_clear_line(district):
     assert result.exit_code == 2
     assert "mail.port" in result.output and "district.yaml" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_work_pool_without_a_prefect_server_is_refused_before_anything_is_done(district, monkeypatch):
+    from conftest import edit_config
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    edit_config(district, performance__work_pool="examdesk")
+    for command in (["run", "february"], ["tick", "--today", "2027-02-01"]):
+        result = runner.invoke(app, [*command, "--config", str(district)])
+        assert result.exit_code == 2, result.output
+        assert "set PREFECT_API_URL" in " ".join(result.output.split())
+    assert not (district.parent.parent / "output" / "outbox").exists()  # nothing sent
+    deploy = runner.invoke(app, ["deploy", "--config", str(district.parent / "missing.yaml")])
+    assert deploy.exit_code == 2
 
 
 def test_bad_month_is_refused(district):

@@ -187,3 +187,13 @@ def test_prefect_s_work_per_batch_does_not_grow_with_the_district(prefect_harnes
     print(f"calls per batch, unquoted: {unquoted_small:.0f} at 1,000 and {unquoted_large:.0f} at 4,000 students")
     assert per_large / per_small < 1.3  # the same work per batch whatever the district's size
     assert unquoted_large / unquoted_small > 3  # (walking the plan would cost 4x as much at 4x the size)
+
+
+def test_a_work_pool_without_the_shard_deployment_is_named_with_what_to_do(prefect_harness, district):
+    from conftest import edit_config
+    from examdesk.errors import ConfigurationError
+    from examdesk.flows.month import month_flow
+
+    edit_config(district, performance__work_pool="nowhere", performance__workers=2)
+    with pytest.raises(ConfigurationError, match="examdesk deploy --pool NAME"):
+        month_flow(month="2027-02", school_year="2026-27", config=str(district), today=date(2027, 2, 1))

@@ -74,6 +74,11 @@ def test_a_month_shared_by_two_workers_of_a_work_pool_is_sent_once_and_both_show
     config = make_district(tmp_path / "pool")
     edit_config(config, performance__workers=2, performance__work_pool=POOL)
 
+    def examdesk(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "examdesk"), *args, "-c", str(config)], env=env, capture_output=True, text=True, timeout=900
+        )
+
     processes = []
     try:
         server_env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
@@ -85,9 +90,7 @@ def test_a_month_shared_by_two_workers_of_a_work_pool_is_sent_once_and_both_show
             )
         )
         _wait(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 180, "the Prefect server")
-        deployed = subprocess.run(
-            [str(BIN / "examdesk"), "deploy", "-c", str(config)], env=env, capture_output=True, text=True
-        )
+        deployed = examdesk("deploy")
         assert deployed.returncode == 0, deployed.stdout + deployed.stderr
         assert f"prefect worker start --pool {POOL}" in deployed.stdout
         for name in ("machine-a", "machine-b"):  # one run at a time each: the two shards need both
@@ -114,13 +117,7 @@ def test_a_month_shared_by_two_workers_of_a_work_pool_is_sent_once_and_both_show
         )
 
         started = time.monotonic()
-        month = subprocess.run(
-            [str(BIN / "examdesk"), "run", "february", "--today", "2027-02-01", "-c", str(config)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        month = examdesk("run", "february", "--today", "2027-02-01")
         duration = time.monotonic() - started
         assert month.returncode == 0, month.stdout[-3000:] + month.stderr[-3000:]
         print(f"two workers: the month took {duration:.1f} s")
@@ -145,21 +142,13 @@ def test_a_month_shared_by_two_workers_of_a_work_pool_is_sent_once_and_both_show
         assert sent_by_pool == _sent_by(tmp_path / "alone", "2027-02")
 
         # both workers took a shard, and the run history says which
-        history = subprocess.run(
-            [str(BIN / "examdesk"), "history", "-c", str(config)], env=env, capture_output=True, text=True
-        )
+        history = examdesk("history")
         assert history.returncode == 0, history.stderr
         shard_lines = [line for line in history.stdout.splitlines() if "shard" in line]
         assert any("machine-a" in line for line in shard_lines), history.stdout
         assert any("machine-b" in line for line in shard_lines), history.stdout
 
-        again = subprocess.run(
-            [str(BIN / "examdesk"), "run", "february", "--today", "2027-02-01", "-c", str(config)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        again = examdesk("run", "february", "--today", "2027-02-01")
         assert again.returncode == 0, again.stdout[-3000:]
         assert len(ledger_messages(env["EXAMDESK_LEDGER__URL"])) == len(keys)  # nothing sent twice
         assert len(_sent_by(tmp_path / "pool", "2027-02")) == len(sent_by_pool)

@@ -22,6 +22,7 @@ from prefect.states import Completed, State
 from ..bootstrap import build_app
 from ..domain.calendar import parse_month
 from ..domain.shards import Shard
+from ..errors import ConfigurationError
 from ..services.month import pipeline
 from ..services.tools.history import SHARD_DEPLOYMENT, SHARD_FLOW
 
@@ -60,11 +61,30 @@ def run_shards_on_pool(
 ) -> list:
     """Ask the pool for one run of the shard deployment per shard (as sub-runs of the calling flow),
     then wait until each has finished; returns the finished flow runs."""
-    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
     from prefect.flow_runs import wait_for_flow_run
     from prefect.utilities.asyncutils import run_coro_as_sync
 
-    started = [
+    try:
+        started = _ask_for_shards(config, school_year, month, today, run_ids, resend, day)
+    except ObjectNotFound:
+        raise ConfigurationError(
+            f"the Prefect server has no deployment {SHARD_FLOW}/{SHARD_DEPLOYMENT}: run examdesk deploy --pool NAME "
+            "once, and start a worker on each machine (prefect worker start --pool NAME)"
+        ) from None
+
+    async def wait_all(ids: list[UUID]) -> list:
+        return list(await asyncio.gather(*(wait_for_flow_run(i, timeout=None) for i in ids)))
+
+    return run_coro_as_sync(wait_all([r.id for r in started])) or []
+
+
+def _ask_for_shards(
+    config: str, school_year: str, month: str, today: date, run_ids: list[int], resend: bool, day: bool
+) -> list[FlowRun]:
+    from prefect.deployments import run_deployment
+
+    return [
         cast(
             FlowRun,
             run_deployment(
@@ -85,11 +105,6 @@ def run_shards_on_pool(
         )
         for index, run_id in enumerate(run_ids)
     ]
-
-    async def wait_all(ids: list[UUID]) -> list:
-        return list(await asyncio.gather(*(wait_for_flow_run(i, timeout=None) for i in ids)))
-
-    return run_coro_as_sync(wait_all([r.id for r in started])) or []
 
 
 def deploy(pool: str) -> str:
