@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -147,9 +149,25 @@ class Exemption:
     received_date: date | None = None
 
 
+def record_builder(cls: type) -> Callable[[dict], object]:
+    """A validated row (dict) to its record. A student's id is one string shared by every table
+    that names the student (students, guardians, results, entries: four copies otherwise)."""
+    names = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+
+    def build(row: dict) -> object:
+        values = {k: row[k] for k in names if k in row}
+        if isinstance(values.get("student_id"), str):
+            values["student_id"] = sys.intern(values["student_id"])
+        return cls(**values)
+
+    return build
+
+
 def _build(cls, rows):
-    names = cls.__dataclass_fields__.keys()
-    return [cls(**{k: v for k, v in row.items() if k in names}) for row in rows]
+    if rows and isinstance(rows[0], cls):  # made into records as they were read
+        return rows
+    build = record_builder(cls)
+    return [build(row) for row in rows]
 
 
 @dataclass
@@ -236,3 +254,14 @@ class DistrictData:
             if g.primary_contact:
                 return g
         return guardians[0] if guardians else None
+
+
+# the large tables, whose rows become records as they are read (services.data)
+RECORD_OF_TABLE: dict[str, type] = {
+    "students": Student,
+    "guardians": Guardian,
+    "entries": Entry,
+    "materials": Material,
+    "results": Result,
+    "returns": MaterialReturn,
+}

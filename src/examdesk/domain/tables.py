@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -69,7 +69,8 @@ class TableSpec:
 class TableResult:
     spec: TableSpec
     file: str
-    rows: list[dict] = field(default_factory=list)  # valid, typed; each has "_row"
+    rows: list = field(default_factory=list)  # valid, typed dicts with "_row"; or records (``build``)
+    numbers: list[int] = field(default_factory=list)  # the rows' numbers, when ``rows`` holds records
     problems: list[Problem] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
     total_rows: int = 0
@@ -82,7 +83,7 @@ class TableResult:
     def release_rows(self) -> None:
         """Keep the count, not the rows (the records built from them hold the data)."""
         self.released = self.valid
-        self.rows = []
+        self.rows, self.numbers = [], []
 
 
 class FatalDataError(InputDataError):
@@ -164,14 +165,21 @@ def _is_control(char: str) -> bool:
 _REF_NAMES = {"sites": "site", "students": "student", "staff": "staff member", "sessions": "session"}
 
 
+MEMO_LIMIT = 4096  # distinct texts remembered per column while a table is read
+
+
 def validate_table(
     spec: TableSpec,
     file: str,
     header: Iterable[str],
     rows: Iterable[tuple[int, Mapping[str, str]]],
     refs: Mapping[str, set[str]],
+    build: Callable[[dict], object] | None = None,
 ) -> TableResult:
     """Check every row; invalid rows are left out and listed, valid rows go on.
+
+    ``build``: each valid row is made into its record at once (``rows`` holds records, ``numbers``
+    their row numbers), so a large table is never held as dictionaries as well.
 
     Raises FatalDataError when a required column is missing.
     """
@@ -183,6 +191,9 @@ def validate_table(
         )
     result = TableResult(spec, file)
     seen_keys: dict[tuple, int] = {}
+    # the same text in a column converts the same way: dates, codes, grades, languages and flags
+    # repeat across a district's rows, so each is converted once and its value shared by the rows
+    memo: dict[str, dict[str, tuple]] = {col.name: {} for col in spec.columns}
     for row_no, raw in rows:
         result.total_rows += 1
         if MALFORMED in raw:  # the reader could not split the row into the header's columns
@@ -195,7 +206,13 @@ def validate_table(
         bad = False
         for col in spec.columns:
             value_text = str(raw.get(col.name) or "")
-            value, error = _convert(col, value_text, refs)
+            known = memo[col.name]
+            converted = known.get(value_text)
+            if converted is None:
+                converted = _convert(col, value_text, refs)
+                if len(known) < MEMO_LIMIT:  # a column of unique values (ids, names) stops here
+                    known[value_text] = converted
+            value, error = converted
             if error:
                 result.problems.append(Problem(file, row_no, col.name, value_text.strip(), error))
                 bad = True
@@ -217,6 +234,9 @@ def validate_table(
                 seen_keys[key] = row_no
         if bad:
             result.rejected_rows.add(row_no)
+        elif build is not None:
+            result.rows.append(build(typed))
+            result.numbers.append(row_no)
         else:
             result.rows.append(typed)
     return result

@@ -9,7 +9,7 @@ from ..adapters.files import make_private_dir, write_atomic
 from ..adapters.safe_csv import csv_text
 from ..adapters.tables import TableReadError, read_table
 from ..domain.calendar import SchoolYear
-from ..domain.records import DistrictData, Site
+from ..domain.records import RECORD_OF_TABLE, DistrictData, Site, record_builder
 from ..domain.tables import (
     OPTIONAL_TABLES,
     PROVIDES,
@@ -22,7 +22,7 @@ from ..domain.tables import (
 )
 from ..settings import Settings
 
-LARGE_TABLES = frozenset({"students", "guardians", "entries", "results", "materials", "returns"})
+LARGE_TABLES = frozenset(RECORD_OF_TABLE)  # held once, as records
 
 
 @dataclass
@@ -111,7 +111,8 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
             continue
         try:
             header, raw_rows = read_table(path)
-            result = validate_table(TABLES[name], shown, header, raw_rows, refs)
+            build = record_builder(RECORD_OF_TABLE[name]) if name in LARGE_TABLES else None
+            result = validate_table(TABLES[name], shown, header, raw_rows, refs, build)
         except TableReadError as exc:
             fatal.append(Problem(shown, None, None, "", str(exc).split(": ", 1)[-1]))
             continue
@@ -124,7 +125,7 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
         rows[name] = result.rows
         if name in PROVIDES:
             ref_name, column = PROVIDES[name]
-            refs[ref_name] = {r[column] for r in result.rows}
+            refs[ref_name] = {r[column] if isinstance(r, dict) else getattr(r, column) for r in result.rows}
     if fatal:
         raise FatalDataError(fatal)
     by_name = {r.spec.name: r for r in report.results}
@@ -140,26 +141,28 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
 
 
 def _check_results_against_exemptions(results: TableResult, exemptions: TableResult) -> None:
-    """A result for a test the student was exempted from is a conflict: reported, and left out of letters."""
+    """A result for a test the student was exempted from is a conflict: reported, and left out of letters.
+    (Results are records by now, their row numbers beside them; exemptions are a small table of rows.)"""
     exempt = {(e["student_id"], e["test_code"]): e for e in exemptions.rows}
-    kept = []
-    for row in results.rows:
-        e = exempt.get((row["student_id"], row["test_code"])) or exempt.get((row["student_id"], "ALL"))
+    kept, numbers = [], []
+    for result, row_no in zip(results.rows, results.numbers, strict=True):
+        e = exempt.get((result.student_id, result.test_code)) or exempt.get((result.student_id, "ALL"))
         if e is None:
-            kept.append(row)
+            kept.append(result)
+            numbers.append(row_no)
             continue
         results.problems.append(
             Problem(
                 results.file,
-                row["_row"],
+                row_no,
                 "test_code",
-                row["test_code"],
+                result.test_code,
                 f"the student has a {e['condition_code']} exemption for this test ({exemptions.file}, row "
                 f"{e['_row']}); the result is left out of letters until one of the two is corrected",
             )
         )
-        results.rejected_rows.add(row["_row"])
-    results.rows = kept
+        results.rejected_rows.add(row_no)
+    results.rows, results.numbers = kept, numbers
 
 
 def _display(path: Path, settings: Settings) -> str:
