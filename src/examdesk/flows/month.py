@@ -42,8 +42,8 @@ def plan_month(app: App, month: str, resend: bool, day: bool = False) -> MonthPl
 
 
 @task(name="render batch", cache_policy=NONE, persist_result=False)
-def render_batch(month_plan: MonthPlan, jobs: list) -> int:
-    return documents.render_batch(month_plan, jobs)
+def render_batch(month_plan: MonthPlan) -> int | None:
+    return documents.render_next_batch(month_plan)
 
 
 @task(name="assemble and deliver", cache_policy=NONE, persist_result=False)
@@ -156,9 +156,9 @@ def work_month(app: App, month: str, resend: bool = False, day: bool = False) ->
         len(month_plan.sources),
         len(month_plan.digests),
     )
-    rendered = 0
-    for batch in documents.batches(month_plan):  # one task per batch; documents are produced as they are needed
-        rendered += render_batch(_given(month_plan), _given(batch))
+    rendered = 0  # one task per batch; documents are produced as they are needed
+    while (count := render_batch(_given(month_plan))) is not None:
+        rendered += count
     outcome = deliver_packets(_given(month_plan))
     summary = record_run(_given(month_plan), rendered, _given(outcome))
     summary.update(remind(_given(app), _given(month_plan.data)))
@@ -170,11 +170,7 @@ def work_month(app: App, month: str, resend: bool = False, day: bool = False) ->
 def _work_in_shards(app: App, month: str, resend: bool, day: bool, workers: int) -> State:
     config, sy = str(app.settings.config_file), app.school_year.label
     futures = [work_shard.submit(config, sy, month, app.today, resend, day, index, workers) for index in range(workers)]
-    summary = pipeline.merge_summaries([f.result() for f in futures])
-    data, _ = load_district(app.settings, app.school_year)
-    summary["tracker"] = write_tracker(_given(app), _given(data))
-    publish(app, parse_month(month, app.school_year), data, summary)
-    return _finished(summary)
+    return _after_shards(app, parse_month(month, app.school_year), [f.result() for f in futures])
 
 
 def _work_on_pool(app: App, month: str, resend: bool, day: bool, shards: int) -> State:
@@ -191,10 +187,15 @@ def _work_on_pool(app: App, month: str, resend: bool, day: bool, shards: int) ->
     unfinished = [f"{r.name}: {r.state_name}" for r in finished if not (r.state and r.state.is_completed())]
     if unfinished:
         raise pipeline.ShardsUnfinished("shard run(s) did not complete: " + "; ".join(unfinished))
-    summary = pipeline.merge_summaries(pipeline.shard_summaries(app, run_ids))
+    return _after_shards(app, the_month, pipeline.shard_summaries(app, run_ids))
+
+
+def _after_shards(app: App, month: Month, summaries: list[dict]) -> State:
+    """The month's summary from its shards', its tracker and its artifacts."""
+    summary = pipeline.merge_summaries(summaries)
     data, _ = load_district(app.settings, app.school_year)
     summary["tracker"] = write_tracker(_given(app), _given(data))
-    publish(app, the_month, data, summary)
+    publish(app, month, data, summary)
     return _finished(summary)
 
 

@@ -56,6 +56,16 @@ def batches(plan: MonthPlan, size: int = BATCH_SIZE) -> Iterator[list[RenderJob]
             yield chunk
 
 
+def render_next_batch(plan: MonthPlan) -> int | None:
+    """Render the month's next batch of documents; ``None`` once none are left. A task that calls
+    this is given the plan only: the batch's documents never pass through task parameters (Prefect
+    keeps a task's parameters as long as the flow runs, which would keep every letter's data)."""
+    if plan.pending_batches is None:
+        plan.pending_batches = batches(plan)
+    batch = next(plan.pending_batches, None)
+    return None if batch is None else render_batch(plan, batch)
+
+
 VERSION_LABEL = "version {number}, replaces the one sent on {date}"
 
 

@@ -47,6 +47,7 @@ class MonthPlan:
     rendered: Counter = field(default_factory=Counter)  # task id -> documents rendered by this run
     _return_dues: dict[tuple[str, str | None], date] = field(default_factory=dict)
     shard: Shard = WHOLE  # the people this run works for (several workers share a month by recipient)
+    pending_batches: Iterator | None = None  # the documents still to render, a batch at a time (documents.py)
 
     @property
     def today(self) -> date:
