@@ -56,3 +56,13 @@ def test_a_document_without_styles_is_left_as_it_is():
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr("word/document.xml", "<w:document/>")
     assert slim(out.getvalue()) == out.getvalue()
+
+
+def test_a_file_that_is_not_a_word_document_is_left_as_it_is():
+    for raw in (b"not a zip", b""):
+        assert slim(raw) == raw
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document")  # broken XML
+        zf.writestr("word/styles.xml", "<w:styles/>")
+    assert slim(out.getvalue()) == out.getvalue()

@@ -11,7 +11,6 @@ of the letter) goes too. Word adds a built-in style again when someone applies i
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 from lxml import etree
@@ -20,11 +19,19 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 DROPPED_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
-_STYLE_USE = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"')
+STYLE_REFERENCES = {f"{{{W}}}{name}" for name in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink")}
 
 
 def slim(raw: bytes) -> bytes:
-    """``raw`` (a .docx) without unused styles, latent styles, the Word 2010 style copy and the thumbnail."""
+    """``raw`` (a .docx) without unused styles, latent styles, the Word 2010 style copy and the
+    thumbnail; a file it cannot read is left as it is (the template's own check reports it)."""
+    try:
+        return _slim(raw)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return raw
+
+
+def _slim(raw: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(raw)) as zin:
         names = zin.namelist()
         if "word/styles.xml" not in names:
@@ -32,7 +39,7 @@ def slim(raw: bytes) -> bytes:
         used: set[str] = set()
         for name in names:
             if name.startswith("word/") and name.endswith(".xml") and name != "word/styles.xml":
-                used.update(m.decode() for m in _STYLE_USE.findall(zin.read(name)))
+                used.update(_style_references(zin.read(name)))
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
@@ -47,6 +54,13 @@ def slim(raw: bytes) -> bytes:
                     data = _without(data, f"{{{CT}}}Override", "PartName", {"/" + p for p in DROPPED_PARTS})
                 zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def _style_references(part: bytes) -> set[str]:
+    """The style ids a part names (paragraphs, runs, tables, numbering), however it spells them."""
+    return {node.get(f"{{{W}}}val") or "" for node in etree.fromstring(part).iter() if node.tag in STYLE_REFERENCES} - {
+        ""
+    }
 
 
 DROPPED_TARGETS = {"stylesWithEffects.xml", "docProps/thumbnail.jpeg", "/docProps/thumbnail.jpeg"}
