@@ -12,7 +12,7 @@ from ...errors import ExamdeskError
 from ..app import App
 from ..tracking.reminders import send_reminders
 from .delivery import deliver_month
-from .documents import batches, render_batch
+from .documents import render_next_batch
 from .plan import prepare_month
 from .record import finish_month
 
@@ -23,7 +23,9 @@ def run_shard(
     """Plan, render, record and deliver what this shard's recipients get, then remind them.
     ``run_id``: the ledger run this shard records (started by its coordinator), else a new one."""
     plan = prepare_month(app, month, resend, day, shard, run_id)
-    rendered = sum(render_batch(plan, batch) for batch in batches(plan))
+    rendered = 0
+    while (count := render_next_batch(plan)) is not None:  # as the month flow's batch tasks do
+        rendered += count
     summary = finish_month(plan, rendered, deliver_month(plan))
     result, due = send_reminders(app, app.today, plan.data, shard)
     summary.update(
