@@ -830,7 +830,7 @@ def _fit_columns(table, inches: tuple[float, ...]) -> None:
             cell.width = Inches(width)
 
 
-if __name__ == "__main__":
+def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for lang, wording in WORDING.items():
         print("wrote", build_parent_notification(lang, wording))
@@ -846,3 +846,240 @@ if __name__ == "__main__":
     print("wrote", build_testing_window_notice())
     for lang, wording in SCHEDULE_WORDING.items():
         print("wrote", build_testing_schedule(lang, wording))
+    for build in UK_BUILDERS:
+        print("wrote", build())
+
+
+# ---- an exam centre's series (JCQ) ------------------------------------------------------------------
+def _uk_doc(title: str):
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(title, level=1)
+    return doc
+
+
+def build_statement_of_entry() -> Path:
+    doc = _uk_doc("Statement of entry")
+    doc.add_paragraph("{{ centre.name }} · centre number {{ centre.number }}")
+    doc.add_paragraph(
+        "Candidate: {{ candidate.name }} · candidate number {{ candidate.number }} · UCI {{ candidate.uci }} "
+        "· Year {{ candidate.year }}"
+    )
+    doc.add_heading("Your entries", level=2)
+    _table(
+        doc,
+        ("Awarding body", "Qualification", "Specification", "Title", "Tier"),
+        "e in entries",
+        ("{{ e.board }}", "{{ e.qualification }}", "{{ e.code }}", "{{ e.title }}", "{{ e.tier }}"),
+        widths=(1.1, 1.1, 1.0, 2.4, 0.9),
+    )
+    doc.add_heading("Your papers", level=2)
+    _table(
+        doc,
+        ("Paper", "Title", "Date", "Session", "Start", "Duration", "Finish", "Note"),
+        "r in rows",
+        (
+            "{{ r.code }}",
+            "{{ r.title }}",
+            "{{ r.date }}",
+            "{{ r.session }}",
+            "{{ r.start }}",
+            "{{ r.duration }}",
+            "{{ r.finish }}",
+            "{{ r.note }}",
+        ),
+        widths=(0.8, 1.9, 1.0, 0.5, 0.5, 0.7, 0.5, 0.9),
+    )
+    doc.add_paragraph("{%p if arrangements %}")
+    doc.add_paragraph(
+        "Access arrangements: {{ arrangements|join('; ') }}. Durations and finish times above include any extra time."
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph(
+        "Check your name, your entries, the tiers and the times. Tell {{ coordinator.name }} "
+        "({{ coordinator.email }}) of any error, or sign this statement off, by {{ returning.due }}. "
+        "An entry changed after the awarding bodies' deadline may carry a late fee."
+    )
+    doc.add_paragraph("Candidate's signature: ______________________    Date: ____________")
+    path = OUT / "statement_of_entry.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_exam_timetable() -> Path:
+    doc = _uk_doc("Your exam timetable")
+    doc.add_paragraph("{{ centre.name }} · centre number {{ centre.number }}")
+    doc.add_paragraph("{{ candidate.name }} · candidate number {{ candidate.number }}")
+    _table(
+        doc,
+        ("Date", "Session", "Start", "Finish", "Paper", "Title", "Room", "Seat"),
+        "r in rows",
+        (
+            "{{ r.date }}",
+            "{{ r.session }}",
+            "{{ r.start }}",
+            "{{ r.finish }}",
+            "{{ r.code }}",
+            "{{ r.title }}",
+            "{{ r.room }}",
+            "{{ r.seat }}",
+        ),
+        widths=(1.0, 0.5, 0.5, 0.5, 0.8, 2.0, 1.1, 0.4),
+    )
+    doc.add_paragraph("{%p if arrangements %}")
+    doc.add_paragraph("Your access arrangements: {{ arrangements|join('; ') }}.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph(
+        "Arrive 15 minutes before the start with your candidate number. Phones and smart watches must not be "
+        "taken into the exam room. Questions: {{ coordinator.name }} ({{ coordinator.email }})."
+    )
+    path = OUT / "exam_timetable.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_seating_plan() -> Path:
+    doc = _uk_doc("Seating plan: {{ room.name }}")
+    doc.add_paragraph("{{ centre.name }} ({{ centre.number }}) · {{ date }} {{ session }} · {{ start }}–{{ finish }}")
+    doc.add_paragraph("Front of the room (invigilators' desk)").runs[0].bold = True
+    _table(
+        doc,
+        ("Row", "Seats: candidate number and paper"),
+        "g in grid",
+        ("{{ g.row }}", "{{ g.seats }}"),
+        widths=(0.5, 6.5),
+    )
+    _table(
+        doc,
+        ("Seat", "Candidate number", "Name", "Paper", "Finish", "Access arrangements"),
+        "c in candidates",
+        ("{{ c.seat }}", "{{ c.number }}", "{{ c.name }}", "{{ c.paper }}", "{{ c.finish }}", "{{ c.arrangements }}"),
+        widths=(0.5, 0.9, 1.8, 0.9, 0.6, 2.3),
+    )
+    doc.add_paragraph(
+        "Invigilators: {% for i in invigilators %}{{ i.name }}{% if i.lead %} (lead){% endif %}"
+        "{% if not loop.last %}, {% endif %}{% endfor %}"
+    )
+    doc.add_paragraph("{%p if short %}")
+    doc.add_paragraph("UNDER-STAFFED: {{ short }} more invigilator(s) needed by the JCQ ratio.")
+    doc.add_paragraph("{%p endif %}")
+    path = OUT / "seating_plan.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_attendance_register() -> Path:
+    doc = _uk_doc("Attendance register: {{ room.name }}")
+    doc.add_paragraph("{{ centre.name }} ({{ centre.number }}) · {{ date }} {{ session }}")
+    _table(
+        doc,
+        ("Seat", "Candidate number", "Name", "Paper", "Present", "Absent", "Late (time)"),
+        "c in candidates",
+        ("{{ c.seat }}", "{{ c.number }}", "{{ c.name }}", "{{ c.paper }}", "", "", ""),
+        widths=(0.5, 0.9, 2.2, 0.9, 0.7, 0.7, 1.0),
+    )
+    doc.add_paragraph("Lead invigilator's signature: ______________________")
+    path = OUT / "attendance_register.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_door_notice() -> Path:
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(16)
+    title = doc.add_paragraph("EXAMINATION IN PROGRESS — DO NOT ENTER")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.runs[0].bold = True
+    title.runs[0].font.size = Pt(28)
+    doc.add_paragraph("{{ room.name }} · {{ date }} {{ session }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _table(
+        doc,
+        ("Paper", "Title", "Start", "Finish", "Candidates"),
+        "p in papers",
+        ("{{ p.code }}", "{{ p.title }}", "{{ p.start }}", "{{ p.finish }}", "{{ p.count }}"),
+        widths=(1.1, 3.4, 0.8, 0.8, 1.0),
+    )
+    doc.add_paragraph("Candidates with extra time may finish later (until {{ finish }}).")
+    doc.add_paragraph("{{ centre.name }} · centre {{ centre.number }}")
+    path = OUT / "door_notice.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_invigilator_duties() -> Path:
+    doc = _uk_doc("Your invigilation duties")
+    doc.add_paragraph("{{ centre.name }} · {{ person.name }}")
+    _table(
+        doc,
+        ("Date", "Session", "Arrive", "Until", "Room", "Role", "Candidates", "Note"),
+        "r in rows",
+        (
+            "{{ r.date }}",
+            "{{ r.session }}",
+            "{{ r.arrive }}",
+            "{{ r.until }}",
+            "{{ r.room }}",
+            "{{ r.role }}",
+            "{{ r.candidates }}",
+            "{{ r.arrangements }}",
+        ),
+        widths=(1.1, 0.6, 0.6, 0.6, 1.5, 1.1, 0.8, 0.9),
+    )
+    doc.add_paragraph(
+        "Arrive by the time shown to set up the room. If you cannot do a duty, tell {{ coordinator.name }} "
+        "({{ coordinator.email }}) at once."
+    )
+    path = OUT / "invigilator_duties.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_results_statement() -> Path:
+    doc = _uk_doc("Provisional statement of results")
+    doc.add_paragraph("{{ centre.name }} · centre number {{ centre.number }} · results day {{ results_day }}")
+    doc.add_paragraph("{{ candidate.name }} · candidate number {{ candidate.number }} · UCI {{ candidate.uci }}")
+    _table(
+        doc,
+        ("Awarding body", "Qualification", "Specification", "Title", "Grade"),
+        "r in rows",
+        ("{{ r.board }}", "{{ r.qualification }}", "{{ r.code }}", "{{ r.title }}", "{{ r.grade }}"),
+        widths=(1.1, 1.2, 1.0, 2.6, 0.7),
+    )
+    doc.add_paragraph("These results are provisional: the certificates the awarding bodies issue later are the record.")
+    doc.add_paragraph("{{ signatory.name }}, {{ signatory.title }}")
+    path = OUT / "results_statement.en.docx"
+    _save(doc, path)
+    return path
+
+
+def build_post_results_letter() -> Path:
+    doc = _uk_doc("Post-results services")
+    doc.add_paragraph("{{ centre.name }} · results day {{ results_day }}")
+    doc.add_paragraph("Dear {{ candidate.name }} (candidate number {{ candidate.number }}),")
+    doc.add_paragraph(
+        "If you believe a mark is wrong, the centre can ask the awarding body for a review of marking, a copy "
+        "of your script or a review of moderation. A review needs your written consent: a grade can go down as "
+        "well as up. Requests reach the exams office by {{ deadline }}."
+    )
+    doc.add_paragraph("Ask {{ coordinator.name }} ({{ coordinator.email }}) for the consent form and the fees.")
+    path = OUT / "post_results_letter.en.docx"
+    _save(doc, path)
+    return path
+
+
+UK_BUILDERS = (
+    build_statement_of_entry,
+    build_exam_timetable,
+    build_seating_plan,
+    build_attendance_register,
+    build_door_notice,
+    build_invigilator_duties,
+    build_results_statement,
+    build_post_results_letter,
+)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,24 @@ from .settings import SchoolYearSettings, Settings, load_settings
 
 
 def local_today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.organisation.time_zone)).date()
+    return local_now(settings).date()
+
+
+def local_now(settings: Settings) -> datetime:
+    """The district's wall-clock time, without a zone (documents and embargoes read it so)."""
+    return datetime.now(ZoneInfo(settings.organisation.time_zone)).replace(tzinfo=None)
+
+
+def acting_time(settings: Settings, today: date | None) -> tuple[date, datetime]:
+    """The day and the moment a command acts as of. No ``today``: now. A date: the whole day has
+    happened (its end). A date and time (``--today 2027-08-19T07:30``): that moment, which is what
+    a results embargo is held against."""
+    if today is None:
+        now = local_now(settings)
+        return now.date(), now
+    if isinstance(today, datetime):
+        return today.date(), today.replace(tzinfo=None)
+    return today, datetime.combine(today, time(23, 59, 59))
 
 
 def build_app(
@@ -51,12 +68,13 @@ def build_app(
 ) -> App:
     """Everything a command needs for one district and school year, as of ``today``."""
     settings = load_settings(config)
-    today = today or local_today(settings)
+    today, now = acting_time(settings, today)
     year = settings.school_year(school_year, today)
     return App(
         settings=settings,
         year=year,
         today=today,
+        now=now,
         profile=program_profile(settings),
         calendar=working_calendar(settings, year),
         checklist=load_checklist(settings, year),

@@ -8,7 +8,7 @@ environment (EXAMDESK_MAIL__PASSWORD); a password written in the file is refused
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,6 +81,8 @@ class Downtime(Closure):
 
 class SchoolYearSettings(_Strict):
     label: str
+    # the month the year starts in: 7 (July, US) or 9 (September: a UK exam centre's year, results day included)
+    starts_in: int = Field(default=7, ge=1, le=12)
     first_instructional_day: date
     last_instructional_day: date
     closures: list[Closure] = Field(default_factory=list)
@@ -103,14 +105,14 @@ class SchoolYearSettings(_Strict):
             ("last_instructional_day", self.last_instructional_day),
         ):
             if not sy.first_day <= d <= sy.last_day:
-                raise ValueError(f"{name} {d} is outside school year {sy.label} (July 1 to June 30)")
+                raise ValueError(f"{name} {d} is outside school year {sy.label} ({sy.span_text})")
         if self.last_instructional_day <= self.first_instructional_day:
             raise ValueError("last_instructional_day must come after first_instructional_day")
         return self
 
     @property
     def school_year(self) -> SchoolYear:
-        return SchoolYear.parse(self.label)
+        return SchoolYear.parse(self.label, self.starts_in)
 
     def closure_days(self) -> list[date]:
         return [d for c in self.closures for d in expand_days(c.start, c.end)]
@@ -143,14 +145,24 @@ class DataFiles(_Strict):
     students: str = "students.csv"
     guardians: str = "guardians.csv"
     staff: str = "staff.csv"
-    testing_windows: str = "testing_windows.csv"
-    sessions: str = "sessions.csv"
-    entries: str = "entries.csv"
-    materials: str = "materials.csv"
-    results: str = "results.csv"
+    # a US district's testing tables (an exam centre sets them to null)
+    testing_windows: str | None = "testing_windows.csv"
+    sessions: str | None = "sessions.csv"
+    entries: str | None = "entries.csv"
+    materials: str | None = "materials.csv"
+    results: str | None = "results.csv"
     exemptions: str | None = "exemptions.csv"  # optional: null when the district keeps none
     returns: str | None = "returns.csv"  # optional: secure materials returned after testing
     incidents: str | None = "incidents.csv"  # optional: testing irregularities and security breaches
+    # an exam centre's series (JCQ): awarding bodies, specifications, the timetable of components,
+    # entries, rooms, invigilators' availability and results; null for a US district
+    boards: str | None = None
+    specifications: str | None = None
+    components: str | None = None
+    exam_entries: str | None = None
+    rooms: str | None = None
+    availability: str | None = None
+    exam_results: str | None = None
     # the grades the district's schools teach (0 = kindergarten): a row with another grade is refused
     grades: tuple[int, int] = (0, 12)
 
@@ -161,6 +173,16 @@ class DataFiles(_Strict):
         if not 0 <= low <= high <= 13:
             raise ValueError("give the lowest and highest grade, from 0 (kindergarten) to 13, lowest first")
         return value
+
+
+class CentreSettings(_Strict):
+    """An exam centre's (JCQ) numbers; a US district leaves them out."""
+
+    number: str = ""  # National Centre Number
+    candidates_per_invigilator: int = Field(default=24, ge=1)
+    results_release: time = time(8, 0)  # results day: candidates get theirs from this time, never before
+    invigilator_arrives_minutes: int = Field(default=30, ge=0)
+    review_of_marking_deadline: date | None = None  # post-results services: the boards' deadline
 
 
 class OutputSettings(_Strict):
@@ -288,6 +310,7 @@ class Settings(BaseSettings):
     organisation: Organisation
     school_years: list[SchoolYearSettings]
     sites: list[SiteSettings]
+    centre: CentreSettings = Field(default_factory=CentreSettings)
     contacts: dict[str, Contact] = Field(default_factory=dict)
     checklist: Path = Path("checklist.yaml")
     programs: Path | None = None  # program and state profiles (default: the ones shipped with examdesk)
@@ -387,7 +410,10 @@ class Settings(BaseSettings):
         return self.resolve(self.templates) if self.templates else resources.folder("templates")
 
     def data_path(self, table: str) -> Path:
-        return self.resolve(self.data.directory) / getattr(self.data, table)
+        name = getattr(self.data, table)
+        if name is None:
+            raise ConfigError(f"{self.config_file}: data.{table} is not set")
+        return self.resolve(self.data.directory) / name
 
     @property
     def output_dir(self) -> Path:
@@ -417,9 +443,8 @@ class Settings(BaseSettings):
                 f"(configured: {', '.join(y.label for y in self.school_years)})"
             )
         today = today or date.today()
-        current = SchoolYear.containing(today).label
         for y in self.school_years:
-            if y.label == current:
+            if y.school_year.contains(today):
                 return y
         return max(self.school_years, key=lambda y: y.label)
 

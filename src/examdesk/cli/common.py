@@ -31,7 +31,12 @@ YearOpt = Annotated[
 ]
 TodayOpt = Annotated[
     datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Act as if today were this date (for planning and rehearsals)."),
+    typer.Option(
+        "--today",
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help="Act as if today were this date (for planning and rehearsals), or this date and time "
+        "(2027-08-19T07:30: a results embargo is held until its release time).",
+    ),
 ]
 
 
@@ -64,7 +69,10 @@ def fail(message: str) -> NoReturn:
 
 
 def as_of(today: datetime | None) -> date | None:
-    return today.date() if today else None
+    """A date, or a date and time when one was given (midnight: the whole day)."""
+    if today is None:
+        return None
+    return today if today.time() != datetime.min.time() else today.date()
 
 
 def load_app(config: Path | None, year: str | None = None, today: datetime | None = None) -> App:

@@ -60,11 +60,11 @@ def run_month_flow(app: App, target: Month, *, resend: bool = False, today: date
     from ..flows import with_workers
     from ..flows.month import month_flow
 
-    out.print(f"[bold]{app.settings.organisation.name}[/]: running {target} ({target.school_year.label})")
+    out.print(f"[bold]{app.settings.organisation.name}[/]: running {target} ({app.school_year.label})")
     try:
         outcome = with_workers(month_flow, app.settings.performance.workers)(
             month=target.key,
-            school_year=target.school_year.label,
+            school_year=app.school_year.label,
             config=str(app.settings.config_file),
             resend=resend,
             today=today,

@@ -12,7 +12,8 @@ from ..errors import ConfigurationError
 
 MONTH_NAMES = [m.lower() for m in _calendar.month_name]  # index 1..12
 MONTH_ABBRS = [m.lower() for m in _calendar.month_abbr]
-# A school year runs July..June; this is the order the checklist uses.
+# A US school year runs July..June; this is the order the checklist uses. An exam centre's year
+# may start in another month (a UK centre: September, so that August's results day is in it).
 SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
 
 
@@ -22,12 +23,14 @@ class CalendarError(ConfigurationError):
 
 @dataclass(frozen=True, order=True)
 class SchoolYear:
-    """A school year such as 2026-27: July 1 2026 .. June 30 2027."""
+    """A school year such as 2026-27: July 1 2026 .. June 30 2027 (``first_month`` 7), or for a UK
+    exam centre September 1 2026 .. August 31 2027 (``first_month`` 9)."""
 
     start_year: int
+    first_month: int = 7
 
     @classmethod
-    def parse(cls, text: str) -> SchoolYear:
+    def parse(cls, text: str, first_month: int = 7) -> SchoolYear:
         m = re.fullmatch(r"\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*", str(text))
         if not m:
             raise CalendarError(f"school year {text!r}: expected a form like 2026-27")
@@ -35,11 +38,11 @@ class SchoolYear:
         end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
         if end_year != start + 1:
             raise CalendarError(f"school year {text!r}: the second year must follow the first")
-        return cls(start)
+        return cls(start, first_month)
 
     @classmethod
-    def containing(cls, day: date) -> SchoolYear:
-        return cls(day.year if day.month >= 7 else day.year - 1)
+    def containing(cls, day: date, first_month: int = 7) -> SchoolYear:
+        return cls(day.year if day.month >= first_month else day.year - 1, first_month)
 
     @property
     def label(self) -> str:
@@ -47,20 +50,33 @@ class SchoolYear:
 
     @property
     def first_day(self) -> date:
-        return date(self.start_year, 7, 1)
+        return date(self.start_year, self.first_month, 1)
 
     @property
     def last_day(self) -> date:
-        return date(self.start_year + 1, 6, 30)
+        return date(self.start_year + 1, self.first_month, 1) - timedelta(days=1)
+
+    @property
+    def span_text(self) -> str:
+        """'July 1 to June 30'."""
+        last = self.last_day
+        return f"{_calendar.month_name[self.first_month]} 1 to {_calendar.month_name[last.month]} {last.day}"
 
     def year_of_month(self, month: int) -> int:
-        return self.start_year if month >= 7 else self.start_year + 1
+        return self.start_year if month >= self.first_month else self.start_year + 1
 
     def month(self, month: int) -> Month:
         return Month(self.year_of_month(month), month)
 
+    def month_numbers(self) -> tuple[int, ...]:
+        """The year's months in order: 7..12, 1..6 (or 9..12, 1..8)."""
+        return tuple((self.first_month - 1 + i) % 12 + 1 for i in range(12))
+
     def months(self) -> list[Month]:
-        return [self.month(m) for m in SCHOOL_YEAR_MONTHS]
+        return [self.month(m) for m in self.month_numbers()]
+
+    def contains(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
 
     def __str__(self) -> str:
         return self.label
@@ -82,10 +98,6 @@ class Month:
     @property
     def name(self) -> str:
         return MONTH_NAMES[self.month]
-
-    @property
-    def school_year(self) -> SchoolYear:
-        return SchoolYear.containing(self.first_day)
 
     @property
     def key(self) -> str:
@@ -124,7 +136,7 @@ def parse_month(text: str, school_year: SchoolYear | None) -> Month:
         if not 1 <= month_no <= 12:
             raise CalendarError(f"month {text!r}: month number must be 1..12")
         month = Month(int(m.group(1)), month_no)
-        if school_year is not None and month.school_year != school_year:
+        if school_year is not None and not school_year.contains(month.first_day):
             raise CalendarError(f"month {text!r} is not in school year {school_year.label}")
         return month
     if school_year is None:

@@ -19,7 +19,8 @@ from .records import DistrictData
 INCIDENTS = "incidents"
 WINDOW_END = "window end"
 RESULTS = "results"
-EVENT_KINDS = (INCIDENTS, WINDOW_END, RESULTS)
+RESULTS_DAY = "results day"  # an exam centre's: the day results may be released to candidates
+EVENT_KINDS = (INCIDENTS, WINDOW_END, RESULTS, RESULTS_DAY)
 
 
 def event_days(kind: str, data: DistrictData) -> list[date]:
@@ -30,6 +31,8 @@ def event_days(kind: str, data: DistrictData) -> list[date]:
         days = [w.end_date for w in data.windows]
     elif kind == RESULTS:
         days = [r.received_date for r in data.results]
+    elif kind == RESULTS_DAY:
+        days = data.series.results_days()
     else:
         raise ValueError(f"unknown event {kind!r} (expected one of {', '.join(EVENT_KINDS)})")
     return sorted(set(days))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from .calendar import Month, WorkingCalendar
+from .centre_rules import CentreRules
 from .checklist import Task
 from .documents import Recipient, RenderJob, document_id, facts_digest
 from .events import month_key_of
@@ -81,6 +82,12 @@ class FamilyInput:
     translate: Callable[[str, str], str] = lambda language, text: text  # (language, English) -> wording
     copy_guardians: bool = False  # candidates' documents are copied to their primary guardian
     attachment_names: str = "document_id"  # or "student_id": what a student's attachment name carries
+    now: datetime | None = None  # the moment the run acts as of (None: the end of ``today``)
+    centre: CentreRules = field(default_factory=lambda: CentreRules())  # an exam centre's numbers (JCQ)
+
+    @property
+    def moment(self) -> datetime:
+        return self.now or datetime.combine(self.today, time(23, 59, 59))
 
     def translator(self, language: str) -> Callable[[str], str]:
         """English wording -> ``language``'s, from the district's catalogues."""

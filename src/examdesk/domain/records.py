@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from .series import Availability, Board, Component, ExamEntry, ExamResult, ExamSeries, Room, Specification
+
 
 @dataclass(frozen=True, slots=True)
 class Site:
@@ -41,6 +43,8 @@ class Student(Person):
     accommodations: tuple[str, ...] = ()
     designated_supports: tuple[str, ...] = ()
     student_email: str | None = None  # the student's own address: used from letters.adult_age
+    candidate_number: str | None = None  # an exam centre's candidate number
+    uci: str | None = None  # unique candidate identifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +190,7 @@ class DistrictData:
     exemptions: list[Exemption] = field(default_factory=list)
     returns: list[MaterialReturn] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    series: ExamSeries = field(default_factory=ExamSeries)  # an exam centre's (empty for a US district)
 
     @classmethod
     def from_rows(cls, sites: dict[str, Site], rows: dict[str, list[dict]]) -> DistrictData:
@@ -202,6 +207,15 @@ class DistrictData:
             exemptions=_build(Exemption, rows.get("exemptions", [])),
             returns=_build(MaterialReturn, rows.get("returns", [])),
             incidents=_build(Incident, rows.get("incidents", [])),
+            series=ExamSeries(
+                boards=_build(Board, rows.get("boards", [])),
+                specifications=_build(Specification, rows.get("specifications", [])),
+                components=_build(Component, rows.get("components", [])),
+                entries=_build(ExamEntry, rows.get("exam_entries", [])),
+                rooms=_build(Room, rows.get("rooms", [])),
+                availability=_build(Availability, rows.get("availability", [])),
+                results=_build(ExamResult, rows.get("exam_results", [])),
+            ),
         )
 
     def __post_init__(self) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from . import (
+    centre_candidates,
+    centre_office,
     certification,
     custody,
     designation,
@@ -157,7 +159,7 @@ FAMILIES = Registry(
         "clash_report",
         title="Timetable clash report",
         audience="everyone in the task's recipient roles",
-        generate=timetables.clash_reports,
+        generate=centre_office.clash_reports,
         outputs=(Output("clash_report"),),
     ),
     DocumentFamily(
@@ -210,5 +212,93 @@ FAMILIES = Registry(
         subject="Designation of the LEA coordinator to sign and return",
         attestation="I designate the person named on this form as the LEA assessment coordinator.",
         outputs=(Output("designation_form", format="pdf", comes_back=True),),
+    ),
+    # ---- an exam centre's series (JCQ, seed 002) ----------------------------------------------
+    DocumentFamily(
+        "statement_of_entry",
+        title="Statement of entry, to check and sign off (exam centres)",
+        audience="each candidate at their own address; a copy to the primary parent/carer with letters.copy_guardians",
+        generate=centre_candidates.statements_of_entry,
+        subject="Your statement of entry: check it and sign it off ({school_year})",
+        offers="confirm",
+        attestation="I have checked my statement of entry: my personal details, entries, papers and access "
+        "arrangements are correct.",
+        outputs=(Output("statement_of_entry", comes_back=True),),
+    ),
+    DocumentFamily(
+        "exam_timetable",
+        title="Candidate exam timetable with rooms, seats and a calendar file (exam centres)",
+        audience="each candidate; a copy to the primary parent/carer with letters.copy_guardians",
+        generate=centre_candidates.exam_timetables,
+        subject="Your exam timetable, with rooms and seats ({school_year})",
+        outputs=(
+            Output("exam_timetable", name="timetable"),
+            Output("calendar", format="ics", name="calendar", sample=None),
+        ),
+    ),
+    DocumentFamily(
+        "entries_report",
+        title="Entries and fees report per awarding body, late entries flagged (exam centres)",
+        audience="everyone in the task's recipient roles (the exams officer, finance)",
+        generate=centre_office.entries_reports,
+        outputs=(Output("entries_report", format="xlsx"),),
+    ),
+    DocumentFamily(
+        "series_check",
+        title="Series check: clashes, access arrangements, invigilation and late entries (exam centres)",
+        audience="everyone in the task's recipient roles",
+        generate=centre_office.series_checks,
+        outputs=(Output("series_check", format="xlsx"),),
+    ),
+    DocumentFamily(
+        "room_pack",
+        title="Room pack: seating plan, attendance register and door notice per room and session (exam centres)",
+        audience="everyone in the task's recipient roles (the exams officer), for each room session of the month",
+        generate=centre_office.room_packs,
+        subject="Room packs for this month's exam sessions",
+        outputs=(
+            Output("seating_plan"),
+            Output("attendance_register"),
+            Output("door_notice"),
+        ),
+    ),
+    DocumentFamily(
+        "invigilator_duties",
+        title="Invigilator duties from the rota, with a calendar file (exam centres)",
+        audience="each invigilator with duties",
+        generate=centre_office.invigilator_duties,
+        subject="Your invigilation duties for the summer series",
+        offers="confirm",
+        outputs=(
+            Output("invigilator_duties", name="duties"),
+            Output("calendar", format="ics", name="calendar", sample=None),
+        ),
+    ),
+    DocumentFamily(
+        "results_summary",
+        title="Results summary for the centre, staff only (exam centres)",
+        audience="everyone in the task's recipient roles (exams officer, head of centre), on results day",
+        generate=centre_office.results_summaries,
+        acts_on=events.RESULTS_DAY,
+        outputs=(Output("results_summary", format="xlsx"),),
+    ),
+    DocumentFamily(
+        "results_statement",
+        title="Provisional statement of results (exam centres)",
+        audience="each candidate with results, from the release time on results day and never before; a copy "
+        "to the primary parent/carer with letters.copy_guardians",
+        generate=centre_candidates.results_statements,
+        acts_on=events.RESULTS_DAY,
+        subject="Your provisional statement of results ({school_year})",
+        outputs=(Output("results_statement"),),
+    ),
+    DocumentFamily(
+        "post_results_letter",
+        title="Post-results services and their deadline (exam centres)",
+        audience="each candidate with results, with the statement of results",
+        generate=centre_candidates.post_results_letters,
+        acts_on=events.RESULTS_DAY,
+        subject="Reviews of marking and other post-results services ({school_year})",
+        outputs=(Output("post_results_letter"),),
     ),
 )

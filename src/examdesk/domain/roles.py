@@ -13,6 +13,12 @@ STAFF_ROLES: dict[str, str] = {
     "proctor": "Proctor",
     "special_education_coordinator": "Special education coordinator",
     "operations": "Maintenance and operations",
+    # an exam centre's (JCQ)
+    "exams_officer": "Exams officer",
+    "head_of_centre": "Head of centre",
+    "senco": "SENCo (access arrangements)",
+    "invigilator": "Invigilator",
+    "finance": "Finance officer",
 }
 
 # Groups that are not staff roles but can receive documents.

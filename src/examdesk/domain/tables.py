@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from ..errors import InputDataError
 from .languages import LANGUAGES, language_code
@@ -47,7 +48,7 @@ class Problem:
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str = "text"  # text | int | date | time | email | bool | list | role | language | choice
+    kind: str = "text"  # text | int | date | time | email | bool | list | role | language | choice | money
     required: bool = True
     choices: tuple[str, ...] = ()
     ref: str | None = None  # name of a reference set the value must belong to
@@ -141,6 +142,19 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
         return None, "is not Y or N"
     if col.kind == "list":
         return tuple(p.strip() for p in text.split(";") if p.strip()), None
+    if col.kind == "money":
+        try:
+            amount = Decimal(text.lstrip("£$"))
+        except InvalidOperation:
+            return None, "is not an amount (expected e.g. 48.60)"
+        return (
+            (amount, None)
+            if amount >= 0 and amount == amount.quantize(Decimal("0.01"))
+            else (
+                None,
+                "is not an amount in pounds and pence (expected e.g. 48.60)",
+            )
+        )
     if col.kind == "role":
         return (text, None) if text in STAFF_ROLES else (None, f"is not a known role ({', '.join(STAFF_ROLES)})")
     if col.kind == "language":
@@ -162,7 +176,14 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" and char not in "\t\n\r"
 
 
-_REF_NAMES = {"sites": "site", "students": "student", "staff": "staff member", "sessions": "session"}
+_REF_NAMES = {
+    "sites": "site",
+    "students": "student",
+    "staff": "staff member",
+    "sessions": "session",
+    "boards": "awarding body",
+    "specifications": "specification",
+}
 
 
 MEMO_LIMIT = 4096  # distinct texts remembered per column while a table is read
@@ -256,13 +277,15 @@ STUDENTS = TableSpec(
         _c("site_id", ref="sites"),
         _c("birth_date", "date"),
         _c("home_language", "language"),
-        _c("english_learner", "bool"),
+        _c("english_learner", "bool", required=False),  # blank: N
         _c("us_school_entry_date", "date", required=False),
-        _c("iep", "bool"),
-        _c("plan_504", "bool"),
+        _c("iep", "bool", required=False),
+        _c("plan_504", "bool", required=False),
         _c("accommodations", "list", required=False),
         _c("designated_supports", "list", required=False),
         _c("student_email", "email", required=False),
+        _c("candidate_number", required=False),  # an exam centre's 4-digit candidate number
+        _c("uci", required=False),  # unique candidate identifier (13 characters)
     ),
     key=("student_id",),
     description="one row per student (SSID)",
@@ -427,6 +450,98 @@ INCIDENTS = TableSpec(
     description="testing irregularities and security breaches (never the wording of a test item)",
 )
 
+# ---- an exam centre's series (JCQ) -------------------------------------------------------------
+BOARDS = TableSpec(
+    "boards",
+    (
+        _c("board"),
+        _c("name"),
+        _c("entry_deadline", "date"),
+        _c("late_entry_deadline", "date", required=False),
+    ),
+    key=("board",),
+    description="awarding bodies with the series' entry deadlines (after entry_deadline: late fees)",
+)
+
+SPECIFICATIONS = TableSpec(
+    "specifications",
+    (
+        _c("specification_code"),
+        _c("board", ref="boards"),
+        _c("qualification"),
+        _c("title"),
+        _c("department"),
+        _c("entry_fee", "money"),
+        _c("late_fee", "money", required=False),
+    ),
+    key=("specification_code",),
+    description="what candidates are entered for: board, qualification, fees",
+)
+
+COMPONENTS = TableSpec(
+    "components",
+    (
+        _c("component_code"),
+        _c("specification_code", ref="specifications"),
+        _c("title"),
+        _c("tier", "choice", required=False, choices=("F", "H")),
+        _c("date", "date"),
+        _c("session", "choice", choices=("AM", "PM")),
+        _c("start_time", "time"),
+        _c("duration_minutes", "int"),
+    ),
+    key=("component_code",),
+    description="the series timetable: each paper with its date, session, start and duration",
+)
+
+EXAM_ENTRIES = TableSpec(
+    "exam_entries",
+    (
+        _c("student_id", ref="students"),
+        _c("specification_code", ref="specifications"),
+        _c("tier", "choice", required=False, choices=("F", "H")),
+        _c("entered_on", "date"),
+    ),
+    key=("student_id", "specification_code"),
+    description="each candidate's entries, with the day each was made",
+)
+
+ROOMS = TableSpec(
+    "rooms",
+    (
+        _c("room_id"),
+        _c("name"),
+        _c("rows", "int"),
+        _c("columns", "int"),
+        _c("kind", "choice", choices=("main", "small", "separate")),
+    ),
+    key=("room_id",),
+    description="exam rooms: seat layout (rows x columns) and kind (separate: one candidate with a reader or scribe)",
+)
+
+AVAILABILITY = TableSpec(
+    "availability",
+    (
+        _c("staff_id", ref="staff"),
+        _c("date", "date"),
+        _c("session", "choice", choices=("AM", "PM")),
+    ),
+    key=("staff_id", "date", "session"),
+    description="when each invigilator can work",
+)
+
+EXAM_RESULTS = TableSpec(
+    "exam_results",
+    (
+        _c("student_id", ref="students"),
+        _c("specification_code", ref="specifications"),
+        _c("grade"),
+        _c("results_day", "date"),
+    ),
+    key=("student_id", "specification_code"),
+    description="results as the boards sent them, with the day they may be released to candidates",
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -441,6 +556,13 @@ TABLES: dict[str, TableSpec] = {
         EXEMPTIONS,
         RETURNS,
         INCIDENTS,
+        BOARDS,
+        SPECIFICATIONS,
+        COMPONENTS,
+        EXAM_ENTRIES,
+        ROOMS,
+        AVAILABILITY,
+        EXAM_RESULTS,
     )
 }
 # Validation order: a table's references must be validated before it.
@@ -456,12 +578,38 @@ TABLE_ORDER = (
     "exemptions",
     "returns",
     "incidents",
+    "boards",
+    "specifications",
+    "components",
+    "exam_entries",
+    "rooms",
+    "availability",
+    "exam_results",
 )
-# Tables a district may leave out (data.<table>: null)
-OPTIONAL_TABLES = ("exemptions", "returns", "incidents")
+# Tables a district may leave out (data.<table>: null): a US district keeps no exam series, an
+# exam centre no testing windows, sessions or secure materials of the US kind
+OPTIONAL_TABLES = (
+    "testing_windows",
+    "sessions",
+    "entries",
+    "materials",
+    "results",
+    "exemptions",
+    "returns",
+    "incidents",
+    "boards",
+    "specifications",
+    "components",
+    "exam_entries",
+    "rooms",
+    "availability",
+    "exam_results",
+)
 # Which reference set each validated table provides, and from which column.
 PROVIDES = {
     "students": ("students", "student_id"),
     "staff": ("staff", "staff_id"),
     "sessions": ("sessions", "session_id"),
+    "boards": ("boards", "board"),
+    "specifications": ("specifications", "specification_code"),
 }

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Protocol
 
 from .calendar import WorkingCalendar
 from .documents import Recipient, RenderJob, safe_filename, staff_recipient
@@ -80,7 +81,7 @@ def find_clashes(data: DistrictData, calendar: WorkingCalendar) -> list[Clash]:
         for i, a in enumerate(sittings):
             for b in sittings[i + 1 :]:
                 if b.start < a.end:  # overlap: b starts before a ends
-                    day, start = _next_free(a, taken, calendar)
+                    day, start = next_free_session(a, taken, calendar)
                     taken.add((day, session_label(start)))
                     supervision = (
                         "supervised from the end of the first paper until the moved paper starts"
@@ -91,19 +92,33 @@ def find_clashes(data: DistrictData, calendar: WorkingCalendar) -> list[Clash]:
     return clashes
 
 
-def _next_free(first: Sitting, taken: set[tuple[date, str]], calendar: WorkingCalendar) -> tuple[date, time]:
+class Timed(Protocol):
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+
+
+def next_free_session(
+    first: Timed,
+    taken: set[tuple[date, str]],
+    calendar: WorkingCalendar,
+    starts: tuple[time, time] = (AM_START, PM_START),
+) -> tuple[date, time]:
+    """Where a paper that clashes with ``first`` can go: the afternoon of the same day when ``first``
+    is a morning paper over by then, else the next session free for the candidate on a working day."""
     day = first.start.date()
-    if session_label(first.start.time()) == "AM" and first.end.time() <= PM_START and (day, "PM") not in taken:
-        return day, PM_START
+    if session_label(first.start.time()) == "AM" and first.end.time() <= starts[1] and (day, "PM") not in taken:
+        return day, starts[1]
     day = calendar.add_working_days(day, 1)
     while True:
-        for label, start in (("AM", AM_START), ("PM", PM_START)):
+        for label, start in (("AM", starts[0]), ("PM", starts[1])):
             if (day, label) not in taken:
                 return day, start
         day = calendar.add_working_days(day, 1)
 
 
-def _candidate_readers(inp: FamilyInput, student: Student) -> list[Recipient]:
+def candidate_readers(inp: FamilyInput, student: Student) -> list[Recipient]:
     """A statement of entry is addressed to the candidate; by setting (letters.copy_guardians) the
     primary guardian gets a copy."""
     readers = []
@@ -145,7 +160,7 @@ def candidate_timetables(inp: FamilyInput) -> FamilyOutput:
         sittings = sittings_for(data, student)
         if not sittings:
             continue
-        readers = _candidate_readers(inp, student)
+        readers = candidate_readers(inp, student)
         if not readers:
             continue
         pct = extra_time_percent(student.accommodations + student.designated_supports)
@@ -242,7 +257,12 @@ def clash_report_context(org: Organisation, clashes: list[Clash], fmt) -> dict:
 def clash_reports(inp: FamilyInput) -> FamilyOutput:
     """The clashes with their proposed resolutions, to each holder of the task's recipient roles."""
     clashes = find_clashes(inp.data, inp.calendar)
-    context = clash_report_context(inp.organisation, clashes, inp.date_formatter("en"))
+    return clash_report_jobs(inp, clash_report_context(inp.organisation, clashes, inp.date_formatter("en")))
+
+
+def clash_report_jobs(inp: FamilyInput, context: dict) -> FamilyOutput:
+    """The report to each holder of the task's recipient roles."""
+    count = len(context["clashes"])
     jobs = []
     for role in inp.task.recipients:
         for person in inp.data.staff_with_role(role):
@@ -251,12 +271,12 @@ def clash_reports(inp: FamilyInput) -> FamilyOutput:
                 inp.job(
                     recipient.key,
                     filename=f"clash-report_{inp.month.key}.docx",
-                    title=f"Timetable clashes ({len(clashes)})",
+                    title=f"Timetable clashes ({count})",
                     recipient=recipient,
                     context=context,
                 )
             )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {len(clashes)} clash(es) in the report"])
+    return FamilyOutput(jobs, [f"{inp.task.id}: {count} clash(es) in the report"])
 
 
 def staff_timetables(inp: FamilyInput) -> FamilyOutput:

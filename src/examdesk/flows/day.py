@@ -10,7 +10,7 @@ Parameters are identifiers only (school year, config path, as-of date).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from prefect import flow, get_run_logger, runtime
 from prefect.states import Completed, State
@@ -26,7 +26,9 @@ def run_name() -> str:
 
 
 @flow(name=DAY_FLOW, flow_run_name=run_name, log_prints=False)
-def day_flow(school_year: str | None = None, config: str = "config/district.yaml", today: date | None = None) -> State:
+def day_flow(
+    school_year: str | None = None, config: str = "config/district.yaml", today: datetime | date | None = None
+) -> State:
     logger = get_run_logger()
     app = build_app(config, school_year, today)
     if not app.calendar.is_working_day(app.today):

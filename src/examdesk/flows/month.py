@@ -7,7 +7,7 @@ in memory (``quote``: Prefect does not walk it) and never persist or cache it: i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar, cast
 
 from prefect import flow, get_run_logger, runtime, task
@@ -114,7 +114,7 @@ def month_flow(
     school_year: str | None = None,
     config: str = "config/district.yaml",
     resend: bool = False,
-    today: date | None = None,
+    today: datetime | date | None = None,
     only_first_working_day: bool = False,
 ) -> dict | State:
     logger = get_run_logger()
@@ -131,7 +131,7 @@ def month_flow(
 
 @task(name="work shard", cache_policy=NONE, persist_result=False)
 def work_shard(
-    config: str, school_year: str, month: str, today: date, resend: bool, day: bool, index: int, of: int
+    config: str, school_year: str, month: str, today: datetime | date, resend: bool, day: bool, index: int, of: int
 ) -> dict:
     """One worker's share of the month, in its own process: given identifiers only, it builds the
     app and reads the district itself, and returns counts."""
@@ -169,7 +169,7 @@ def work_month(app: App, month: str, resend: bool = False, day: bool = False) ->
 
 def _work_in_shards(app: App, month: str, resend: bool, day: bool, workers: int) -> State:
     config, sy = str(app.settings.config_file), app.school_year.label
-    futures = [work_shard.submit(config, sy, month, app.today, resend, day, index, workers) for index in range(workers)]
+    futures = [work_shard.submit(config, sy, month, app.now, resend, day, index, workers) for index in range(workers)]
     return _after_shards(app, parse_month(month, app.school_year), [f.result() for f in futures])
 
 
@@ -183,7 +183,7 @@ def _work_on_pool(app: App, month: str, resend: bool, day: bool, shards: int) ->
     run_ids = pipeline.start_shard_runs(app, the_month, shards)
     logger.info("%d shard run(s) asked of work pool %r", shards, app.settings.performance.work_pool)
     config, sy = str(app.settings.config_file), app.school_year.label
-    finished = run_shards_on_pool(config, sy, month, app.today, run_ids, resend, day)
+    finished = run_shards_on_pool(config, sy, month, app.now, run_ids, resend, day)
     unfinished = [f"{r.name}: {r.state_name}" for r in finished if not (r.state and r.state.is_completed())]
     if unfinished:
         raise pipeline.ShardsUnfinished("shard run(s) did not complete: " + "; ".join(unfinished))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import date
+from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
@@ -37,7 +37,7 @@ def month_shard_flow(
     config: str,
     school_year: str,
     month: str,
-    today: date,
+    today: datetime | date,
     index: int,
     of: int,
     run_id: int,
@@ -57,7 +57,7 @@ def month_shard_flow(
 
 
 def run_shards_on_pool(
-    config: str, school_year: str, month: str, today: date, run_ids: list[int], resend: bool, day: bool
+    config: str, school_year: str, month: str, today: datetime | date, run_ids: list[int], resend: bool, day: bool
 ) -> list:
     """Ask the pool for one run of the shard deployment per shard (as sub-runs of the calling flow),
     then wait until each has finished; returns the finished flow runs."""
@@ -80,7 +80,7 @@ def run_shards_on_pool(
 
 
 def _ask_for_shards(
-    config: str, school_year: str, month: str, today: date, run_ids: list[int], resend: bool, day: bool
+    config: str, school_year: str, month: str, today: datetime | date, run_ids: list[int], resend: bool, day: bool
 ) -> list[FlowRun]:
     from prefect.deployments import run_deployment
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from babel.dates import format_date
@@ -18,6 +18,7 @@ from ..adapters.form_library import FormLibrary
 from ..adapters.ledger import LedgerDatabase, UnitOfWork
 from ..adapters.mail import Transport
 from ..domain.calendar import Month, SchoolYear, WorkingCalendar
+from ..domain.centre_rules import CentreRules
 from ..domain.checklist import Checklist, PlannedTask, planned_year, tasks_for_month
 from ..domain.due_rules import DueContext, NoDue, district_events
 from ..domain.events import event_days_by_action
@@ -35,6 +36,7 @@ class App:
     settings: Settings
     year: SchoolYearSettings
     today: date  # the day the command acts as of (--today, or today in the district's time zone)
+    now: datetime  # the moment it acts as of (a results embargo is held against it)
     profile: ProgramProfile  # the rules of the district's program and state (config/programs.yaml)
     calendar: WorkingCalendar
     checklist: Checklist
@@ -78,6 +80,18 @@ class App:
         )
 
     @property
+    def centre_rules(self) -> CentreRules:
+        centre = self.settings.centre
+        deadline = centre.review_of_marking_deadline
+        return CentreRules(
+            centre_number=centre.number,
+            candidates_per_invigilator=centre.candidates_per_invigilator,
+            results_release=centre.results_release,
+            invigilator_arrives_minutes=centre.invigilator_arrives_minutes,
+            review_of_marking_deadline=self.date_formatter("en")(deadline) if deadline else "",
+        )
+
+    @property
     def return_route(self) -> ReturnRoute:
         """Who collects signed documents: ``tracking.returns_to`` among the contacts."""
         role = self.settings.tracking.returns_to
@@ -118,7 +132,7 @@ class App:
         received = data.results_received()
         if received is None:
             return None
-        following = SchoolYear(self.school_year.start_year + 1).label
+        following = SchoolYear(self.school_year.start_year + 1, self.school_year.first_month).label
         after = next((y for y in self.settings.school_years if y.label == following), None)
         return self.profile.result_letters.due(
             received,

@@ -69,7 +69,7 @@ def build_memos(app: App, data: DistrictData, planned: list[PlannedTask], month:
                     "task": {"id": pt.task.id, "title": pt.task.title, "notes": pt.task.notes},
                     "facts": facts,
                 }
-                key = doc_key(month.school_year.label, when, pt.task.id, "memo", person.key)
+                key = doc_key(app.school_year.label, when, pt.task.id, "memo", person.key)
                 packets.append(Packet(person, "memo", doc_keys=[key], doc_task_ids=[pt.task.id], memo=memo))
     return packets
 

@@ -166,6 +166,8 @@ def prepare_month(
                 translate=app.catalogues.translate,
                 copy_guardians=app.settings.letters.copy_guardians,
                 attachment_names=app.settings.output.attachment_names,
+                now=app.now,
+                centre=app.centre_rules,
             )
         )
         if profile.forms:  # the state's own forms, filled in place of the PARCC ones
@@ -271,7 +273,7 @@ def build_due_today(app: App, data: DistrictData, planned: list[PlannedTask], mo
                 for pt in sorted(due, key=lambda pt: pt.task.id)
             ]
             keys = [
-                doc_key(month.school_year.label, month.key, i.task_id, f"due-today:{app.today}", person.key)
+                doc_key(app.school_year.label, month.key, i.task_id, f"due-today:{app.today}", person.key)
                 for i in items
             ]
             packets.append(
@@ -313,7 +315,7 @@ def build_digests(
                 )
                 for pt in tasks
             ]
-            keys = [doc_key(month.school_year.label, month.key, i.task_id, "digest", person.key) for i in items]
+            keys = [doc_key(app.school_year.label, month.key, i.task_id, "digest", person.key) for i in items]
             packets.append(
                 Packet(person, "digest", digest=items, doc_keys=keys, doc_task_ids=[i.task_id for i in items])
             )
