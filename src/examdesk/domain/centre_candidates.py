@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .centre_plan import series_plan
+from .centre_plan import SeriesPlan, series_plan
 from .centre_timetable import CandidatePaper, arrangements, candidate_label
 from .documents import safe_filename
 from .events import in_reach
@@ -56,16 +56,22 @@ def _paper_row(inp: FamilyInput, paper: CandidatePaper) -> dict:
     }
 
 
+def _sitting(inp: FamilyInput, plan: SeriesPlan) -> list[tuple[Student, list[CandidatePaper]]]:
+    """The candidates who sit papers in the series, in document order, with their papers."""
+    out = []
+    for student in inp.data.students_by_site():
+        papers = plan.timetable.papers.get(student.student_id)
+        if papers:
+            out.append((student, papers))
+    return out
+
+
 def statements_of_entry(inp: FamilyInput) -> FamilyOutput:
     """Each candidate's entries, papers and times (extra time applied) to check and sign off."""
     plan = series_plan(inp)
     jobs = []
-    candidates = 0
-    for student in inp.data.students_by_site():
-        papers = plan.timetable.papers.get(student.student_id)
-        if not papers:
-            continue
-        candidates += 1
+    sitting = _sitting(inp, plan)
+    for student, papers in sitting:
         series = inp.data.series
         entries = [
             {
@@ -98,19 +104,15 @@ def statements_of_entry(inp: FamilyInput) -> FamilyOutput:
                     student_id=student.student_id,
                 )
             )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {candidates} statement(s) of entry in {len(jobs)} document(s)"])
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(sitting)} statement(s) of entry in {len(jobs)} document(s)"])
 
 
 def exam_timetables(inp: FamilyInput) -> FamilyOutput:
     """Each candidate's final timetable with room and seat, and the same as a calendar file."""
     plan = series_plan(inp)
     jobs = []
-    candidates = 0
-    for student in inp.data.students_by_site():
-        papers = plan.timetable.papers.get(student.student_id)
-        if not papers:
-            continue
-        candidates += 1
+    sitting = _sitting(inp, plan)
+    for student, papers in sitting:
         rows = []
         events = []
         for paper in papers:
@@ -159,7 +161,7 @@ def exam_timetables(inp: FamilyInput) -> FamilyOutput:
                     student_id=student.student_id,
                 )
             )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {candidates} exam timetable(s) with calendar files"])
+    return FamilyOutput(jobs, [f"{inp.task.id}: {len(sitting)} exam timetable(s) with calendar files"])
 
 
 def release_time(inp: FamilyInput, day) -> datetime:

@@ -41,7 +41,7 @@ def review(app: App) -> list[YearRecords]:
         years |= {p.name for p in output.glob("*") if p.is_dir() and YEAR_FOLDER.fullmatch(p.name)}
         records = []
         for label in sorted(years):
-            school_year = SchoolYear.parse(label)
+            school_year = SchoolYear.parse(label, app.school_year.first_month)  # the district's months
             paths = [output / label] + [output / "outbox" / m.key for m in school_year.months()]
             found = [p for p in paths if p.is_dir()]
             files = [f for p in found for f in p.rglob("*") if f.is_file()]
