@@ -1069,6 +1069,30 @@ def build_post_results_letter() -> Path:
     return path
 
 
+def build_certificate_collection() -> Path:
+    doc = _uk_doc("Your certificates are ready to collect")
+    doc.add_paragraph("{{ centre.name }} · centre number {{ centre.number }}")
+    doc.add_paragraph("Dear {{ candidate.name }} (candidate number {{ candidate.number }}),")
+    doc.add_paragraph("The awarding bodies have sent us these certificates of yours:")
+    _table(
+        doc,
+        ("Awarding body", "Qualification", "Series", "Received"),
+        "r in rows",
+        ("{{ r.board }}", "{{ r.qualification }}", "{{ r.series }}", "{{ r.received }}"),
+        widths=(1.6, 2.0, 1.4, 1.6),
+    )
+    doc.add_paragraph(
+        "Collect them from the exams office in term time and bring photo ID. Someone else may collect them "
+        "for you with your signed authority and their own photo ID. Certificates are precious: a lost one can "
+        "only be replaced by the awarding body, for a fee. Uncollected certificates are kept for at least "
+        "{{ kept_months }} months."
+    )
+    doc.add_paragraph("{{ coordinator.name }} ({{ coordinator.email }})")
+    path = OUT / "certificate_collection.en.docx"
+    _save(doc, path)
+    return path
+
+
 UK_BUILDERS = (
     build_statement_of_entry,
     build_exam_timetable,
@@ -1078,6 +1102,7 @@ UK_BUILDERS = (
     build_invigilator_duties,
     build_results_statement,
     build_post_results_letter,
+    build_certificate_collection,
 )
 
 

@@ -192,6 +192,36 @@ def _arrangements(rng: random.Random, index: int) -> str:
     return "25% extra time" if rng.random() < 0.08 else ""
 
 
+def _certificates(rng: random.Random) -> list[list]:
+    """Last summer's (June 2026) candidates: certificates received in November, about half collected
+    by the end of January; the rest are waiting when March's letters go out."""
+    rows = []
+    received = {"AQA": "2026-11-04", "OCR": "2026-11-04", "Pearson": "2026-11-11"}
+    for n in range(150):
+        number = f"{n + 1:04d}" if n < 100 else f"{4001 + n - 100:04d}"
+        qualification = "GCSE" if n < 100 else "GCE A level"
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        address = f"{first}.{last}".lower().replace(" ", "").replace("'", "").encode("ascii", "ignore").decode()
+        collected = rng.random() < 0.5
+        day = date(2026, 12, 1) + timedelta(days=rng.randrange(55))
+        for board in sorted(rng.sample(["AQA", "Pearson", "OCR"], 3 if n < 100 else rng.randint(1, 2))):
+            rows.append(
+                [
+                    number,
+                    first,
+                    last,
+                    f"{address}.{number}@example.org",
+                    board,
+                    qualification,
+                    "June 2026",
+                    received[board],
+                    day.isoformat() if collected else "",
+                    "candidate" if collected else "",
+                ]
+            )
+    return rows
+
+
 def generate() -> dict[str, int]:
     rng = random.Random(SEED)
     students, guardians, entries, results = [], [], [], []
@@ -318,6 +348,22 @@ def generate() -> dict[str, int]:
     _write("exam_entries.csv", ["student_id", "specification_code", "tier", "entered_on"], entries)
     _write("rooms.csv", ["room_id", "name", "rows", "columns", "kind"], [list(r) for r in ROOMS])
     _write("availability.csv", ["staff_id", "date", "session"], availability)
+    _write(
+        "certificates.csv",
+        [
+            "candidate_number",
+            "first_name",
+            "last_name",
+            "email",
+            "board",
+            "qualification",
+            "series",
+            "received_on",
+            "collected_on",
+            "collected_by",
+        ],
+        _certificates(rng),
+    )
     _write("exam_results.csv", ["student_id", "specification_code", "grade", "results_day"], results)
     return {
         "candidates": len(students),

@@ -163,6 +163,7 @@ class DataFiles(_Strict):
     rooms: str | None = None
     availability: str | None = None
     exam_results: str | None = None
+    certificates: str | None = None
     # the grades the district's schools teach (0 = kindergarten): a row with another grade is refused
     grades: tuple[int, int] = (0, 12)
 

@@ -57,6 +57,10 @@ def docs(transport: RecordingTransport, prefix: str) -> list[tuple[str, str, byt
     return [(to, name, body) for to, m in transport.sent for name, body in attachments(m) if name.startswith(prefix)]
 
 
+def as_text(body: str | bytes) -> str:
+    return body.decode() if isinstance(body, bytes) else body
+
+
 def test_the_demo_series_breaks_the_rules_it_was_made_to_break(centre):
     """Three candidates with Computer Science and Religious Studies in one morning, one late entry,
     one room short of invigilators: found and named; every reader or scribe has a room and an invigilator."""
@@ -177,3 +181,104 @@ def test_the_uk_year_runs_month_by_month_without_a_failure(centre):
         assert summary.get("documents_failed", 0) == 0, (month, summary)
         sent[month] = len(transport.sent)
     assert sent["march"] > 600 and sent["may"] > 0 and sent["august"] > 600
+
+
+def test_entries_reports_duties_and_door_notices_say_what_they_should(centre):
+    app, transport = app_at(centre, date(2027, 2, 1))
+    run_month(None, "february", app=app)
+    reports = docs(transport, "entries-and-fees_")
+    assert {n for _, n, _ in reports} == {f"entries-and-fees_{b}_2026-27.xlsx" for b in ("AQA", "OCR", "Pearson")}
+    assert {to for to, _, _ in reports} == {"exams@harrowvale.example.org", "finance@harrowvale.example.org"}
+    ocr = load_workbook(io.BytesIO(next(b for _, n, b in reports if "_OCR_" in n))).active
+    rows = list(ocr.iter_rows(min_row=2, values_only=True))
+    late = [r for r in rows if r[10] == "LATE"]
+    assert len(late) == 1 and late[0][5] == "1121" and late[0][12] == 28.25  # the candidate, the late fee
+    assert {r[1] for r in rows} == {"J277", "J625", "H420", "H472"}  # OCR's specifications only
+
+    app, transport = app_at(centre, date(2027, 4, 12))
+    run_month(None, "april", app=app)
+    name, duty = next((n, b) for _, n, b in docs(transport, "invigilation-duties_"))
+    text = docx_text(duty)
+    assert "Your invigilation duties" in text and ("Lead invigilator" in text or "Invigilator" in text)
+    calendars = [as_text(b) for _, n, b in docs(transport, "invigilation_") if n.endswith(".ics")]
+    assert calendars and all("BEGIN:VEVENT" in c and "Invigilation: " in c for c in calendars)
+    candidate_calendars = [as_text(b) for _, n, b in docs(transport, "exams_") if n.endswith(".ics")]
+    assert len(candidate_calendars) == 600
+    assert all("SUMMARY:Mathematics: Paper 1 (non-calculator)" in c for c in candidate_calendars if "8300/1" in c)
+    assert all("SUMMARY:" in c and "seat" in c for c in candidate_calendars[:5])
+
+    app, transport = app_at(centre, date(2027, 5, 4))
+    run_month(None, "may", app=app)
+    notice = next(b for _, n, b in docs(transport, "door-notice_2027-05-17_AM_HALL"))
+    text = docx_text(notice)
+    assert "EXAMINATION IN PROGRESS" in text and "Main Hall" in text and "17 May 2027 AM" in text
+    assert "8300/1" in text and "Candidates with extra time may finish later" in text
+    register = docx_text(next(b for _, n, b in docs(transport, "register_2027-05-17_AM_HALL")))
+    plan = docx_text(next(b for _, n, b in docs(transport, "seating-plan_2027-05-17_AM_HALL")))
+    numbers = {line for line in register.split("\n") if line.isdigit() and len(line) == 4}
+    assert numbers and all(n in plan for n in numbers)  # the register lists the plan's candidates
+
+
+def test_certificates_are_registered_and_each_former_candidate_told_of_their_own(centre):
+    app, transport = app_at(centre, date(2026, 11, 16))
+    run_month(None, "november", app=app)
+    letters = docs(transport, "certificates_")
+    with (centre.parent.parent / "data" / "certificates.csv").open(encoding="utf-8") as handle:
+        certificates = list(csv.DictReader(handle))
+    people = {c["email"]: c for c in certificates}
+    assert len(letters) == len({c["candidate_number"] for c in certificates})  # nobody collected yet
+    to, name, body = letters[0]
+    assert people[to]["candidate_number"] not in name  # the file name carries the document's id
+    text = docx_text(body)
+    mine = [c for c in certificates if c["email"] == to]
+    assert people[to]["first_name"] in text and "June 2026" in text and "photo ID" in text
+    assert all(c["board"] in text for c in mine)
+    [register] = docs(transport, "certificate-register_")
+    sheet = load_workbook(io.BytesIO(register[2])).active
+    assert sheet.max_row - 1 == len(certificates)
+
+    app, transport = app_at(centre, date(2027, 3, 1))
+    run_month(None, "march", app=app)
+    second = docs(transport, "certificates_")
+    waiting = {c["email"] for c in certificates if not c["collected_on"]}
+    assert {to for to, _, _ in second} == waiting  # only those still waiting are written to again
+
+
+@pytest.mark.slow
+def test_a_candidate_signs_off_their_statement_of_entry_online(centre, monkeypatch):
+    import hashlib
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from examdesk.services.tracking.returns import return_rows
+    from examdesk.web.app import create_web_app
+
+    monkeypatch.setenv("EXAMDESK_WEB__SECRET", "uk-test-secret-" + "y" * 40)
+    app, transport = app_at(centre, date(2027, 3, 1))
+    run_month(None, "march", app=app)
+    app.today = date(2027, 3, 4)
+    client = TestClient(
+        create_web_app(app, today=lambda: app.today), base_url="http://testserver", follow_redirects=False
+    )
+    candidate = students(centre)["1004"]
+    [message] = transport.to(candidate["student_email"])
+    [(_, statement)] = [(n, b) for n, b in attachments(message) if n.startswith("statement-of-entry_")]
+    body = message.get_body(("plain",)).get_content()
+    url = re.search(r"http://127\.0\.0\.1:8080(/sign/\S+)", body).group(1)
+    page = client.get(url)
+    assert page.status_code == 200 and "Type your full name to sign" in page.text
+    assert "I have checked my statement of entry" in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    name = f"{candidate['first_name']} {candidate['last_name']}"
+    signed = client.post(url, data={"typed_name": name, "attest": "yes", "csrf": csrf})
+    assert signed.status_code == 303
+    with app.unit_of_work() as uow:
+        [row] = [
+            r for r in uow.documents.expected_returns("2026-27") if r["recipient_email"] == candidate["student_email"]
+        ]
+        signature = uow.signatures.of_document("2026-27", row["doc_key"])
+    assert signature["document_sha256"] == hashlib.sha256(statement).hexdigest()
+    assert row["status"] == "complete" and row["ack"]["source"] == "online"
+    mine = [r for r in return_rows(app) if r.email == candidate["student_email"]]
+    assert [r.status for r in mine] == ["complete"]

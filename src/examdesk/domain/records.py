@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from .series import Availability, Board, Component, ExamEntry, ExamResult, ExamSeries, Room, Specification
+from .series import Availability, Board, Certificate, Component, ExamEntry, ExamResult, ExamSeries, Room, Specification
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +215,7 @@ class DistrictData:
                 rooms=_build(Room, rows.get("rooms", [])),
                 availability=_build(Availability, rows.get("availability", [])),
                 results=_build(ExamResult, rows.get("exam_results", [])),
+                certificates=_build(Certificate, rows.get("certificates", [])),
             ),
         )
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 
 from . import (
     centre_candidates,
+    centre_certificates,
     centre_office,
     certification,
     custody,
@@ -300,5 +301,20 @@ FAMILIES = Registry(
         acts_on=events.RESULTS_DAY,
         subject="Reviews of marking and other post-results services ({school_year})",
         outputs=(Output("post_results_letter"),),
+    ),
+    DocumentFamily(
+        "certificate_register",
+        title="Certificate register: received, collected, waiting (exam centres)",
+        audience="everyone in the task's recipient roles (the exams officer)",
+        generate=centre_certificates.certificate_registers,
+        outputs=(Output("certificate_register", format="xlsx"),),
+    ),
+    DocumentFamily(
+        "certificate_collection",
+        title="Certificate collection letter to former candidates (exam centres)",
+        audience="each former candidate whose certificates are waiting, at the address in the certificates table",
+        generate=centre_certificates.certificate_collection_letters,
+        subject="Your exam certificates are ready to collect",
+        outputs=(Output("certificate_collection"),),
     ),
 )

@@ -85,6 +85,27 @@ class ExamResult:
     results_day: date
 
 
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A certificate the centre received from an awarding body, for a candidate of an earlier series
+    (who may have left: the row holds their name and address)."""
+
+    candidate_number: str
+    first_name: str
+    last_name: str
+    email: str
+    board: str
+    qualification: str
+    series: str  # "June 2026"
+    received_on: date
+    collected_on: date | None = None
+    collected_by: str | None = None  # the candidate, or whom they named in writing
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
 @dataclass
 class ExamSeries:
     boards: list[Board] = field(default_factory=list)
@@ -94,6 +115,7 @@ class ExamSeries:
     rooms: list[Room] = field(default_factory=list)
     availability: list[Availability] = field(default_factory=list)
     results: list[ExamResult] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.board_by_code = {b.board: b for b in self.boards}

@@ -542,6 +542,24 @@ EXAM_RESULTS = TableSpec(
     description="results as the boards sent them, with the day they may be released to candidates",
 )
 
+CERTIFICATES = TableSpec(
+    "certificates",
+    (
+        _c("candidate_number"),
+        _c("first_name"),
+        _c("last_name"),
+        _c("email", "email"),
+        _c("board", ref="boards"),
+        _c("qualification"),
+        _c("series"),
+        _c("received_on", "date"),
+        _c("collected_on", "date", required=False),
+        _c("collected_by", required=False),
+    ),
+    key=("candidate_number", "board", "qualification", "series"),
+    description="certificates received from the awarding bodies, and who collected them when",
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -563,6 +581,7 @@ TABLES: dict[str, TableSpec] = {
         ROOMS,
         AVAILABILITY,
         EXAM_RESULTS,
+        CERTIFICATES,
     )
 }
 # Validation order: a table's references must be validated before it.
@@ -585,6 +604,7 @@ TABLE_ORDER = (
     "rooms",
     "availability",
     "exam_results",
+    "certificates",
 )
 # Tables a district may leave out (data.<table>: null): a US district keeps no exam series, an
 # exam centre no testing windows, sessions or secure materials of the US kind
@@ -604,6 +624,7 @@ OPTIONAL_TABLES = (
     "rooms",
     "availability",
     "exam_results",
+    "certificates",
 )
 # Which reference set each validated table provides, and from which column.
 PROVIDES = {
