@@ -282,3 +282,17 @@ def test_a_candidate_signs_off_their_statement_of_entry_online(centre, monkeypat
     assert row["status"] == "complete" and row["ack"]["source"] == "online"
     mine = [r for r in return_rows(app) if r.email == candidate["student_email"]]
     assert [r.status for r in mine] == ["complete"]
+
+
+def test_validate_lists_each_breach_of_the_jcq_rules_by_candidate_room_and_session(centre):
+    from typer.testing import CliRunner
+
+    from examdesk.cli import app as cli
+
+    result = CliRunner(env={"COLUMNS": "240"}).invoke(cli, ["validate", "--config", str(centre)])
+    assert result.exit_code == 0, result.output  # findings are the plan's, not errors in the data
+    text = result.output
+    assert "series check (JCQ rules)" in text and "input data: no problems" in text
+    assert text.count("│ clash ") == 3 and "Ivy Murphy (1013)" in text
+    assert "Sports Hall" in text and "54 candidates need 3 invigilator(s)" in text
+    assert "late entry" in text and "late fee £28.25" in text

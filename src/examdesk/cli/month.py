@@ -15,6 +15,7 @@ from ..errors import ConfigurationError, ExamdeskError, InputDataError
 from ..services.app import App
 from ..services.data import load_district
 from ..services.month.record import needs_attention
+from ..services.series import series_findings
 from ..services.tracking.returns import return_rows, returns_by_site
 from ..services.tracking.status import mark_task, status_rows
 from ..services.windows import check_windows
@@ -127,12 +128,18 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
     app = load_app(config, year)
     out.print(f"config ok: {app.settings.config_file}")
     out.print(f"checklist ok: {len(app.checklist)} tasks ({app.settings.checklist_path})")
-    _, report = load_district(app.settings, app.school_year)
+    data, report = load_district(app.settings, app.school_year)
     check_windows(app, report, app.today)  # each site's testing window against its program's rules
     t = Table("table", "file", "rows", "valid", "rejected", "problems")
     for r in report.summary_rows():
         t.add_row(r["table"], r["file"], str(r["rows"]), str(r["valid"]), str(r["rejected"]), str(r["problems"]))
     out.print(t)
+    if data.series:  # an exam centre: its series against the JCQ rules (planning findings, not data errors)
+        findings = series_findings(app, data)
+        f = Table("rule", "candidate, invigilator or room", "session", "finding", title="series check (JCQ rules)")
+        for finding in findings:
+            f.add_row(finding.rule, finding.who, finding.session, finding.detail)
+        out.print(f if findings else "series check: no breach of the JCQ rules")
     path = report.write_csv(app.private_dir() / "validation-report.csv")
     print_problems(path)
     raise typer.Exit(1 if report.problems else 0)
