@@ -67,3 +67,17 @@ def test_negative_offsets_and_zero():
     assert cal.add_working_days(date(2027, 1, 19), -1) == date(2027, 1, 15)  # MLK day Jan 18
     assert cal.add_working_days(date(2026, 11, 28), 0) == date(2026, 11, 30)  # Saturday -> Monday
     assert cal.first_working_day_of(Month(2027, 1)) == date(2027, 1, 4)  # Jan 1 holiday, weekend
+
+
+def test_an_exam_centre_s_year_runs_september_to_august_with_results_day_in_it():
+    from datetime import date
+
+    from examdesk.domain.calendar import SchoolYear, parse_month
+
+    year = SchoolYear.parse("2026-27", first_month=9)
+    assert (year.first_day, year.last_day) == (date(2026, 9, 1), date(2027, 8, 31))
+    assert [m.key for m in year.months()][:2] == ["2026-09", "2026-10"] and year.months()[-1].key == "2027-08"
+    assert parse_month("august", year).key == "2027-08"  # results day's month is this year's
+    assert year.span_text == "September 1 to August 31"
+    assert SchoolYear.containing(date(2027, 8, 19), first_month=9).label == "2026-27"
+    assert SchoolYear.containing(date(2027, 8, 19)).label == "2027-28"  # a US district's July start
