@@ -889,7 +889,7 @@ def build_statement_of_entry() -> Path:
             "{{ r.finish }}",
             "{{ r.note }}",
         ),
-        widths=(0.8, 1.9, 1.0, 0.5, 0.5, 0.7, 0.5, 0.9),
+        widths=(0.8, 1.8, 1.0, 0.65, 0.5, 0.7, 0.55, 0.8),
     )
     doc.add_paragraph("{%p if arrangements %}")
     doc.add_paragraph(
@@ -999,9 +999,11 @@ def build_door_notice() -> Path:
         ("Paper", "Title", "Start", "Finish", "Candidates"),
         "p in papers",
         ("{{ p.code }}", "{{ p.title }}", "{{ p.start }}", "{{ p.finish }}", "{{ p.count }}"),
-        widths=(1.1, 3.4, 0.8, 0.8, 1.0),
+        widths=(1.1, 3.2, 0.8, 0.8, 1.2),
     )
-    doc.add_paragraph("Candidates with extra time may finish later (until {{ finish }}).")
+    doc.add_paragraph("{%p if extra_finish %}")
+    doc.add_paragraph("Candidates with extra time finish later: the last at {{ extra_finish }}.")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{{ centre.name }} · centre {{ centre.number }}")
     path = OUT / "door_notice.en.docx"
     _save(doc, path)

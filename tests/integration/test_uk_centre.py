@@ -212,7 +212,9 @@ def test_entries_reports_duties_and_door_notices_say_what_they_should(centre):
     notice = next(b for _, n, b in docs(transport, "door-notice_2027-05-17_AM_HALL"))
     text = docx_text(notice)
     assert "EXAMINATION IN PROGRESS" in text and "Main Hall" in text and "17 May 2027 AM" in text
-    assert "8300/1" in text and "Candidates with extra time may finish later" in text
+    assert "8300/1" in text and "extra time" not in text  # no one in the hall has it
+    gym = docx_text(next(b for _, n, b in docs(transport, "door-notice_2027-05-17_AM_GYM")))
+    assert "Candidates with extra time finish later: the last at 11:15" in gym  # 90 minutes + 50% (1078)
     register = docx_text(next(b for _, n, b in docs(transport, "register_2027-05-17_AM_HALL")))
     plan = docx_text(next(b for _, n, b in docs(transport, "seating-plan_2027-05-17_AM_HALL")))
     numbers = {line for line in register.split("\n") if line.isdigit() and len(line) == 4}

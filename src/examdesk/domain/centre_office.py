@@ -168,6 +168,8 @@ def _room_context(inp: FamilyInput, rs: RoomSession, duties: list[Duty]) -> dict
         ],
         "invigilators": [{"name": d.person.full_name, "lead": "lead" if d.lead else ""} for d in duties],
         "short": max(0, rs.invigilators_needed(inp.centre.candidates_per_invigilator) - len(duties)),
+        # the last finish with extra time, when someone in the room has it ("" when no one does)
+        "extra_finish": rs.end.strftime("%H:%M") if any(s.paper.extra_percent for s in rs.seated) else "",
     }
 
 
