@@ -113,6 +113,10 @@ def test_march_statements_of_entry_carry_the_candidate_s_own_papers_with_extra_t
     clashed = people["1013"]
     text = docx_text(next(body for to, _, body in statements if to == clashed["student_email"]))
     assert "moved from 18 May 2027 09:00 (clash)" in text
+    [(_, _, clash_report)] = docs(transport, "clash-report_")
+    report = docx_text(clash_report)
+    assert report.count("J277/01 18 May 2027 09:00–10:30") == 3 and "move J625/01 to 18 May 2027 PM (13:30)" in report
+    assert "1013" in report and "supervised from the end of the first paper" in report
     series = docs(transport, "series-check_")
     assert {to for to, _, _ in series} == {"exams@harrowvale.example.org", "senco@harrowvale.example.org"}
     sheet = load_workbook(io.BytesIO(series[0][2])).active
@@ -154,6 +158,10 @@ def test_results_are_held_until_the_release_time_and_staff_see_the_summary_first
     summaries = docs(transport, "results-summary_2027-08-19")
     assert {to for to, _, _ in summaries} == {"exams@harrowvale.example.org", "head@harrowvale.example.org"}
     assert any("held until 08:00" in n for n in summary["notes"])
+    table = load_workbook(io.BytesIO(summaries[0][2])).active
+    assert "restricted to staff until 08:00" in table.oddHeader.center.text  # printed at the top of each page
+    lines = {row[2]: row for row in table.iter_rows(values_only=True) if row and row[1] == "GCE A level"}
+    assert set(lines) == {"9MA0", "H420", "7405", "7182", "H472"} and all(r[4] > 0 for r in lines.values())
 
     app.now = datetime(2027, 8, 19, 8, 0)  # the release time: the A-level results go out, GCSE still waits
     run_month(None, "august", app=app)
@@ -163,6 +171,13 @@ def test_results_are_held_until_the_release_time_and_staff_see_the_summary_first
     assert released and {to for to, _, _ in released if "students." in to} == year_13
     text = docx_text(next(body for to, _, body in released if to == people["5001"]["student_email"]))
     assert "Provisional statement of results" in text and "GCE A level" in text and "GCSE" not in text
+    with (centre.parent.parent / "data" / "exam_results.csv").open(encoding="utf-8") as handle:
+        mine = [r for r in csv.DictReader(handle) if r["student_id"] == people["5001"]["student_id"]]
+    assert mine and all(r["specification_code"] in text for r in mine)
+    letter = docx_text(
+        next(b for to, n, b in docs(transport, "post-results-services_") if to == people["5001"]["student_email"])
+    )
+    assert "review of marking" in letter and "by 31 August 2027" in letter and "5001" in letter
 
 
 def test_the_uk_year_runs_month_by_month_without_a_failure(centre):
