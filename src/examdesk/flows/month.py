@@ -186,6 +186,7 @@ def _work_on_pool(app: App, month: str, resend: bool, day: bool, shards: int) ->
     finished = run_shards_on_pool(config, sy, month, app.now, run_ids, resend, day)
     unfinished = [f"{r.name}: {r.state_name}" for r in finished if not (r.state and r.state.is_completed())]
     if unfinished:
+        pipeline.mark_failed(app, run_ids, "the shard's flow run did not complete: " + "; ".join(unfinished))
         raise pipeline.ShardsUnfinished("shard run(s) did not complete: " + "; ".join(unfinished))
     return _after_shards(app, the_month, pipeline.shard_summaries(app, run_ids))
 

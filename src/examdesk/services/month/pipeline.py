@@ -22,11 +22,20 @@ def run_shard(
 ) -> dict:
     """Plan, render, record and deliver what this shard's recipients get, then remind them.
     ``run_id``: the ledger run this shard records (started by its coordinator), else a new one."""
-    plan = prepare_month(app, month, resend, day, shard, run_id)
-    rendered = 0
-    while (count := render_next_batch(plan)) is not None:  # as the month flow's batch tasks do
-        rendered += count
-    summary = finish_month(plan, rendered, deliver_month(plan))
+    try:
+        plan = prepare_month(app, month, resend, day, shard, run_id)
+    except BaseException as exc:
+        if run_id is not None:
+            mark_failed(app, [run_id], exc)
+        raise
+    try:
+        rendered = 0
+        while (count := render_next_batch(plan)) is not None:  # as the month flow's batch tasks do
+            rendered += count
+        summary = finish_month(plan, rendered, deliver_month(plan))
+    except BaseException as exc:  # the run is over, and says so: a later run sends what this one did not
+        mark_failed(app, [plan.run_id], exc)
+        raise
     result, due = send_reminders(app, app.today, plan.data, shard)
     summary.update(
         reminders_sent=result.states[MessageState.SENT],
@@ -46,11 +55,27 @@ def start_shard_runs(app: App, month: Month, count: int) -> list[int]:
     return ids
 
 
+def mark_failed(app: App, run_ids: list[int], error: BaseException | str) -> None:
+    """Ledger runs that stopped before recording their summary: failed, with what stopped them (its
+    kind only: an exception's text may hold a student's data)."""
+    reason = error if isinstance(error, str) else type(error).__name__
+    with app.unit_of_work() as uow:
+        for run_id in run_ids:
+            run = uow.runs.get(run_id)
+            if run is not None and run["state"] == "running":
+                uow.runs.finish(run_id, "failed", {"error": reason})
+        uow.commit()
+
+
 def shard_summaries(app: App, run_ids: list[int]) -> list[dict]:
     """The summaries the shards recorded; a shard that recorded none did not finish."""
     with app.unit_of_work() as uow:
         runs = [uow.runs.get(run_id) for run_id in run_ids]
-    missing = [run_id for run_id, run in zip(run_ids, runs, strict=True) if not run or not run["summary"]]
+    missing = [
+        run_id
+        for run_id, run in zip(run_ids, runs, strict=True)
+        if not run or not run["summary"] or run["state"] == "failed"
+    ]
     if missing:
         raise ShardsUnfinished(f"shard run(s) {missing} recorded no summary in the ledger: they did not finish")
     return [run["summary"] for run in runs if run]
