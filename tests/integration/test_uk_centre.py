@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
 from openpyxl import load_workbook
 
 from examdesk.bootstrap import build_app
@@ -138,6 +139,11 @@ def test_may_room_packs_seat_each_candidate_where_their_timetable_says(centre):
     assert plans and len(plans) == len(registers) == len(notices)
     hall = docx_text(plans["seating-plan_2027-05-17_AM_HALL.docx"])
     assert "Seating plan: Main Hall" in hall and "8300/1" in hall
+    first = students(centre)["1002"]  # the lowest candidate number in the hall that morning: the front seat
+    assert "A1: 1002 8300/1F" in hall
+    mine = Document(io.BytesIO(timetables[first["student_email"]])).tables[0]
+    [row] = [[c.text for c in r.cells] for r in mine.rows if r.cells[4].text == "8300/1F"]
+    assert row[6:] == ["Main Hall", "A1"] and row[2:4] == ["09:00", "10:30"]  # the same seat; no extra time
     reader = students(centre)["1004"]
     timetable = docx_text(timetables[reader["student_email"]])
     assert "Room S1 (separate)" in timetable or "Room S2 (separate)" in timetable
