@@ -70,6 +70,28 @@ def district(tmp_path) -> Path:
     return make_district(tmp_path)
 
 
+def make_centre(root: Path) -> Path:
+    """config/centre.uk.yaml and its checklist copied under ``root``, pointing at a copy of the UK demo data."""
+    cfg = root / "config"
+    cfg.mkdir()
+    shutil.copytree(REPO / "demo" / "uk" / "data", root / "data")
+    raw = yaml.safe_load((REPO / "config" / "centre.uk.yaml").read_text(encoding="utf-8"))
+    raw["data"]["directory"] = str(root / "data")
+    raw["templates"] = str(REPO / "templates")
+    raw["forms"]["directory"] = str(REPO / "forms")
+    raw["output"]["directory"] = str(root / "output")
+    shutil.copy(REPO / "config" / "checklist.uk.yaml", cfg / "checklist.uk.yaml")
+    path = cfg / "centre.uk.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def centre(tmp_path) -> Path:
+    """A private copy of the UK demo exam centre (see make_centre)."""
+    return make_centre(tmp_path)
+
+
 def edit_config(path: Path, **changes) -> None:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     for dotted, value in changes.items():

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 from docx import Document
 from openpyxl import load_workbook
 
@@ -25,23 +23,6 @@ from fakes import RecordingTransport
 from helpers import attachments, docx_text, run_month
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def centre(tmp_path) -> Path:
-    """A private copy of the UK demo centre's configuration and data."""
-    cfg = tmp_path / "config"
-    cfg.mkdir()
-    shutil.copytree(REPO / "demo" / "uk" / "data", tmp_path / "data")
-    raw = yaml.safe_load((REPO / "config" / "centre.uk.yaml").read_text(encoding="utf-8"))
-    raw["data"]["directory"] = str(tmp_path / "data")
-    raw["templates"] = str(REPO / "templates")
-    raw["forms"]["directory"] = str(REPO / "forms")
-    raw["output"]["directory"] = str(tmp_path / "output")
-    shutil.copy(REPO / "config" / "checklist.uk.yaml", cfg / "checklist.uk.yaml")
-    path = cfg / "centre.uk.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def app_at(config: Path, moment: date | datetime):

@@ -157,3 +157,32 @@ def test_a_table_in_an_unidentifiable_encoding_is_refused_with_what_to_do(distri
     with pytest.raises(FatalDataError) as exc:
         load_district(settings)
     assert "staff.csv: not UTF-8 text (byte 0xE9" in str(exc.value) and "CSV UTF-8" in str(exc.value)
+
+
+def test_a_centre_s_candidate_numbers_ucis_and_tiers_are_checked(centre):
+    data_dir = centre.parent.parent / "data"
+
+    def students(rows, header):
+        rows[2]["candidate_number"] = rows[1]["candidate_number"]  # row 4 takes row 3's number
+        rows[3]["uci"] = "14725-26-1004"  # row 5: not a UCI
+        return rows, header
+
+    def entries(rows, header):
+        maths = next(r for r in rows if r["specification_code"] == "8300")
+        maths["tier"] = ""  # a tiered specification without its tier
+        history = next(r for r in rows if r["specification_code"] == "1HI0")
+        history["tier"] = "H"  # an untiered one with a tier
+        return rows, header
+
+    rewrite_csv(data_dir / "students.csv", students)
+    rewrite_csv(data_dir / "exam_entries.csv", entries)
+    data, report = load_district(load_settings(centre))
+    found = {(p.file.rsplit("/", 1)[-1], p.row, p.column): p.message for p in report.problems}
+    assert found[("students.csv", 4, "candidate_number")] == "is already the candidate number of the student on row 3"
+    assert found[("students.csv", 5, "uci")] == "is not a UCI (13 capital letters and digits)"
+    tier_problems = [m for (f, _, c), m in found.items() if f == "exam_entries.csv" and c == "tier"]
+    assert sorted(tier_problems) == [
+        "specification 1HI0 has no tiers: leave the tier empty",
+        "specification 8300 is tiered: give the entry's tier (F or H)",
+    ]
+    assert len(data.students) == 298  # the two refused candidates; everyone else goes on

@@ -52,6 +52,8 @@ class Column:
     required: bool = True
     choices: tuple[str, ...] = ()
     ref: str | None = None  # name of a reference set the value must belong to
+    pattern: str = ""  # a text value must match this whole (e.g. a UCI), described by ``pattern_text``
+    pattern_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,8 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
         )
     if col.kind == "choice":
         return (text, None) if text in col.choices else (None, f"must be one of {', '.join(col.choices)}")
+    if col.pattern and not re.fullmatch(col.pattern, text):
+        return None, f"is not {col.pattern_text}"
     if col.ref is not None and text not in refs.get(col.ref, set()):
         return None, f"refers to an unknown {_REF_NAMES.get(col.ref, col.ref)} (or one whose row was rejected)"
     return text, None
@@ -284,8 +288,8 @@ STUDENTS = TableSpec(
         _c("accommodations", "list", required=False),
         _c("designated_supports", "list", required=False),
         _c("student_email", "email", required=False),
-        _c("candidate_number", required=False),  # an exam centre's 4-digit candidate number
-        _c("uci", required=False),  # unique candidate identifier (13 characters)
+        _c("candidate_number", required=False, pattern=r"\d{4}", pattern_text="a 4-digit candidate number"),
+        _c("uci", required=False, pattern=r"[0-9A-Z]{13}", pattern_text="a UCI (13 capital letters and digits)"),
     ),
     key=("student_id",),
     description="one row per student (SSID)",

@@ -129,6 +129,12 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
     if fatal:
         raise FatalDataError(fatal)
     by_name = {r.spec.name: r for r in report.results}
+    if "students" in by_name:
+        _check_candidate_numbers(by_name["students"])
+        rows["students"] = by_name["students"].rows
+    if "exam_entries" in by_name and "components" in by_name:
+        _check_tiers(by_name["exam_entries"], by_name["components"])
+        rows["exam_entries"] = by_name["exam_entries"].rows
     if "results" in by_name and "exemptions" in by_name:
         _check_results_against_exemptions(by_name["results"], by_name["exemptions"])
         rows["results"] = by_name["results"].rows
@@ -138,6 +144,51 @@ def load_district(settings: Settings, school_year: SchoolYear | None = None) -> 
         if result.spec.name in LARGE_TABLES:  # the records hold the data now: memory stays one copy
             result.release_rows()
     return data, report
+
+
+def _check_candidate_numbers(students: TableResult) -> None:
+    """A candidate number is the centre's, one per candidate: a second candidate with it is refused."""
+    first: dict[str, int] = {}
+    kept, numbers = [], []
+    for student, row_no in zip(students.rows, students.numbers, strict=True):
+        number = student.candidate_number
+        if number and number in first:
+            students.problems.append(
+                Problem(
+                    students.file,
+                    row_no,
+                    "candidate_number",
+                    number,
+                    f"is already the candidate number of the student on row {first[number]}",
+                )
+            )
+            students.rejected_rows.add(row_no)
+            continue
+        if number:
+            first[number] = row_no
+        kept.append(student)
+        numbers.append(row_no)
+    students.rows, students.numbers = kept, numbers
+
+
+def _check_tiers(entries: TableResult, components: TableResult) -> None:
+    """An entry for a tiered specification (papers marked F or H) names its tier, and an entry for an
+    untiered one names none: otherwise the candidate would be timetabled for both tiers, or for none."""
+    tiered = {c["specification_code"] for c in components.rows if c["tier"]}
+    kept = []
+    for row in entries.rows:
+        code, tier = row["specification_code"], row["tier"]
+        message = None
+        if code in tiered and not tier:
+            message = f"specification {code} is tiered: give the entry's tier (F or H)"
+        elif tier and code not in tiered:
+            message = f"specification {code} has no tiers: leave the tier empty"
+        if message:
+            entries.problems.append(Problem(entries.file, row["_row"], "tier", tier or "", message))
+            entries.rejected_rows.add(row["_row"])
+        else:
+            kept.append(row)
+    entries.rows = kept
 
 
 def _check_results_against_exemptions(results: TableResult, exemptions: TableResult) -> None:
