@@ -22,8 +22,6 @@ from examdesk.services.data import load_district
 from fakes import RecordingTransport
 from helpers import attachments, docx_text, run_month
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def app_at(config: Path, moment: date | datetime):
     transport = RecordingTransport()
