@@ -298,3 +298,15 @@ def test_validate_lists_each_breach_of_the_jcq_rules_by_candidate_room_and_sessi
     assert text.count("│ clash ") == 3 and "Ivy Murphy (1013)" in text
     assert "Sports Hall" in text and "54 candidates need 3 invigilator(s)" in text
     assert "late entry" in text and "late fee £28.25" in text
+
+
+def test_the_centre_s_due_dates_skip_bank_holidays_and_half_terms(centre):
+    app, _ = app_at(centre, date(2026, 9, 3))
+    data, _ = load_district(app.settings, app.school_year)
+    due = {task_id: pt.due.day for task_id, pt in app.tasks_of_year(data).items()}
+    assert due["uk-apr-02"] == date(2027, 4, 30)  # a week before 10 May is 3 May, the early May bank holiday
+    assert due["uk-jan-01"] == date(2027, 1, 29)  # 31 January is a Sunday
+    assert due["uk-feb-01"] == date(2027, 2, 12)  # 21 February falls after the spring half term week
+    assert due["uk-jun-02"] == date(2027, 7, 2)  # 7 school days after the last paper (23 June)
+    assert [m.key for m in app.school_year.months()][-1] == "2027-08"  # results day is in the year
+    assert not app.calendar.is_working_day(date(2027, 3, 26))  # Good Friday (England and Wales)
