@@ -294,10 +294,18 @@ def test_validate_lists_each_breach_of_the_jcq_rules_by_candidate_room_and_sessi
     result = CliRunner(env={"COLUMNS": "240"}).invoke(cli, ["validate", "--config", str(centre)])
     assert result.exit_code == 0, result.output  # findings are the plan's, not errors in the data
     text = result.output
-    assert "series check (JCQ rules)" in text and "input data: no problems" in text
-    assert text.count("│ clash ") == 3 and "Ivy Murphy (1013)" in text
-    assert "Sports Hall" in text and "54 candidates need 3 invigilator(s)" in text
-    assert "late entry" in text and "late fee £28.25" in text
+    assert "series check (JCQ rules): 5 finding(s)" in text and "input data: no problems" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert (
+        "clash: Ivy Murphy (1013) · 2027-05-18 AM: J277/01 09:00–10:30 overlaps J625/01 09:00–10:00; moved to "
+        "2027-05-18 PM 13:30, supervised from the end of the first paper until the moved paper starts" in lines
+    )
+    assert sum(line.startswith("clash: ") for line in lines) == 3
+    assert (
+        "invigilator ratio: Sports Hall · 2027-05-10 AM: 54 candidates need 3 invigilator(s) at 1 per 24; "
+        "1 available" in lines
+    )
+    assert any(line.startswith("late entry: Amara Singh (1121): ") and "late fee £28.25" in line for line in lines)
 
 
 def test_the_centre_s_due_dates_skip_bank_holidays_and_half_terms(centre):

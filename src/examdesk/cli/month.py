@@ -136,10 +136,10 @@ def validate(config: ConfigOpt = None, year: YearOpt = None) -> None:
     out.print(t)
     if data.series:  # an exam centre: its series against the JCQ rules (planning findings, not data errors)
         findings = series_findings(app, data)
-        f = Table("rule", "candidate, invigilator or room", "session", "finding", title="series check (JCQ rules)")
+        out.print(f"series check (JCQ rules): {len(findings) or 'no'} finding(s)")
         for finding in findings:
-            f.add_row(finding.rule, finding.who, finding.session, finding.detail)
-        out.print(f if findings else "series check: no breach of the JCQ rules")
+            where = " · ".join(part for part in (finding.who, finding.session) if part)
+            out.print(f"  {finding.rule}: {where}: {finding.detail}", soft_wrap=True, highlight=False)
     path = report.write_csv(app.private_dir() / "validation-report.csv")
     print_problems(path)
     raise typer.Exit(1 if report.problems else 0)

@@ -153,15 +153,21 @@ class Exemption:
     received_date: date | None = None
 
 
+# texts many rows repeat: a student's id (students, guardians, results, entries) and a family's last
+# name (the student's and their guardians'), held once each
+SHARED_TEXT = ("student_id", "last_name")
+
+
 def record_builder(cls: type) -> Callable[[dict], object]:
-    """A validated row (dict) to its record. A student's id is one string shared by every table
-    that names the student (students, guardians, results, entries: four copies otherwise)."""
+    """A validated row (dict) to its record, the texts in ``SHARED_TEXT`` held once however many rows
+    name them."""
     names = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
 
     def build(row: dict) -> object:
         values = {k: row[k] for k in names if k in row}
-        if isinstance(values.get("student_id"), str):
-            values["student_id"] = sys.intern(values["student_id"])
+        for shared in SHARED_TEXT:
+            if isinstance(values.get(shared), str):
+                values[shared] = sys.intern(values[shared])
         return cls(**values)
 
     return build

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
@@ -30,11 +29,14 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
     email they are held, and the coordinator gets the list of held students."""
     available = inp.languages("result_letter")
     test_names = {s.test_code: s.test_name for s in inp.data.sessions}
-    arrived: dict[str, list[Result]] = defaultdict(list)  # nothing is sent before it arrives
-    for r in inp.data.results:
-        if r.received_date <= inp.today:
-            arrived[r.student_id].append(r)
-    this_month = {s for s, rs in arrived.items() if any(in_reach(r.received_date, inp.month) for r in rs)}
+    by_student = inp.data.results_by_student
+
+    def arrived(student_id: str) -> list[Result]:  # nothing is sent before it arrives
+        return [r for r in by_student.get(student_id, ()) if r.received_date <= inp.today]
+
+    this_month = {
+        r.student_id for r in inp.data.results if r.received_date <= inp.today and in_reach(r.received_date, inp.month)
+    }
     later = len({r.student_id for r in inp.data.results if r.received_date > inp.today} - this_month)
     held: list[Student] = []
 
@@ -45,11 +47,11 @@ def result_letters(inp: FamilyInput) -> FamilyOutput:
             if is_adult(inp, student) and not student.student_email:
                 held.append(student)
                 continue
-            job = _job(inp, student, arrived[student.student_id], available, test_names)
+            job = _job(inp, student, arrived(student.student_id), available, test_names)
             if job is not None:
                 yield job
         if held:
-            last = max(r.received_date for s in held for r in arrived[s.student_id])
+            last = max(r.received_date for s in held for r in arrived(s.student_id))
             yield _held_list(inp, held, last)
 
     notes = [f"{inp.task.id}: results of {later} student(s) arrive after today; sent on the day they do"]
