@@ -37,7 +37,8 @@ def entries_reports(inp: FamilyInput) -> FamilyOutput:
             continue
         late = series.late(entry)
         late_count += late
-        fee = spec.entry_fee + (spec.late_fee or Decimal("0") if late else Decimal("0"))
+        late_fee = (spec.late_fee or Decimal("0")) if late else Decimal("0")
+        fee = spec.entry_fee + late_fee
         by_board[spec.board].append(
             [
                 spec.department,
@@ -52,7 +53,7 @@ def entries_reports(inp: FamilyInput) -> FamilyOutput:
                 entry.entered_on,
                 "LATE" if late else "",
                 float(spec.entry_fee),
-                float(spec.late_fee or 0) if late else 0.0,
+                float(late_fee),
                 float(fee),
             ]
         )
