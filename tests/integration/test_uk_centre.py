@@ -318,3 +318,40 @@ def test_the_centre_s_due_dates_skip_bank_holidays_and_half_terms(centre):
     assert due["uk-jun-02"] == date(2027, 7, 2)  # 7 school days after the last paper (23 June)
     assert [m.key for m in app.school_year.months()][-1] == "2027-08"  # results day is in the year
     assert not app.calendar.is_working_day(date(2027, 3, 26))  # Good Friday (England and Wales)
+
+
+@pytest.mark.slow
+def test_the_day_flow_holds_results_until_the_release_time_on_results_day(prefect_harness, centre):
+    """`examdesk tick` through Prefect on results day: at 07:30 the staff summary goes and the
+    candidates' statements are held; at 08:00 they go, once."""
+    import email
+    from email.policy import default as default_policy
+
+    from typer.testing import CliRunner
+
+    from examdesk.cli import app as cli
+
+    outbox = centre.parent.parent / "output" / "outbox" / "2027-08"
+
+    def attachment_names() -> list[str]:
+        names = []
+        for path in sorted(outbox.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+            names += [part.get_filename() for part in message.iter_attachments()]
+        return names
+
+    runner = CliRunner()
+    early = runner.invoke(cli, ["tick", "-c", str(centre), "--today", "2027-08-19T07:30"])
+    assert early.exit_code == 0, early.output
+    assert "held until 08:00" in early.output
+    names = attachment_names()
+    assert "results-summary_2027-08-19.xlsx" in names
+    assert not [n for n in names if n.startswith(("statement-of-results_", "post-results-services_"))]
+
+    release = runner.invoke(cli, ["tick", "-c", str(centre), "--today", "2027-08-19T08:00"])
+    assert release.exit_code == 0, release.output
+    statements = [n for n in attachment_names() if n.startswith("statement-of-results_")]
+    assert len(statements) == 240  # 120 A-level candidates and a parent each
+    again = runner.invoke(cli, ["tick", "-c", str(centre), "--today", "2027-08-19T09:00"])
+    assert again.exit_code == 0
+    assert len([n for n in attachment_names() if n.startswith("statement-of-results_")]) == 240  # not twice

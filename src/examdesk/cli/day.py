@@ -43,7 +43,8 @@ def tick(year: YearOpt = None, config: ConfigOpt = None, today: TodayOpt = None,
     require_server_for_pool(app.settings)
     attention = 0
     for day in working:
-        summary = run_day_flow(app, day, verbose=len(days) == 1)
+        # the first day as of the moment given (or now: an embargo holds until its time); later days whole
+        summary = run_day_flow(app, app.now if day == app.today else day, verbose=len(days) == 1)
         attention += needs_attention(summary)
     if len(days) > 1:
         out.print(f"{len(working)} working day(s) worked, {len(days) - len(working)} day(s) skipped (not working days)")
@@ -51,7 +52,7 @@ def tick(year: YearOpt = None, config: ConfigOpt = None, today: TodayOpt = None,
         raise typer.Exit(1)
 
 
-def run_day_flow(app: App, day: date, *, verbose: bool) -> dict:
+def run_day_flow(app: App, day: date | datetime, *, verbose: bool) -> dict:
     """One day through the Prefect flow: the full report for a single day, a line for each day of a span."""
     from ..flows import with_workers
     from ..flows.day import day_flow
