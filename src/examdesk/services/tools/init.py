@@ -11,6 +11,7 @@ from ...domain.calendar import SchoolYear
 from ...domain.tables import TABLES
 from ...errors import ConfigurationError
 from ...resources import folder
+from ...settings import DataFiles
 
 
 def init_district(target: Path, *, name: str, with_templates: bool = False, today: date | None = None) -> list[Path]:
@@ -41,7 +42,10 @@ def init_district(target: Path, *, name: str, with_templates: bool = False, toda
     create_signing_identity(key, certificate, name)
     written = [district, config_dir / "checklist.yaml", key, certificate]
     shutil.copy(shipped / "checklist.yaml", written[1])
+    defaults = DataFiles()
     for spec in TABLES.values():
+        if getattr(defaults, spec.name) is None:  # an exam centre's series: not a district's starter table
+            continue
         path = data_dir / f"{spec.name}.csv"
         path.write_text(",".join(c.name for c in spec.columns) + "\n", encoding="utf-8")
         written.append(path)
