@@ -1063,7 +1063,7 @@ def build_post_results_letter() -> Path:
     doc.add_paragraph(
         "If you believe a mark is wrong, the centre can ask the awarding body for a review of marking, a copy "
         "of your script or a review of moderation. A review needs your written consent: a grade can go down as "
-        "well as up. Requests reach the exams office by {{ deadline }}."
+        "well as up. Requests must reach the exams office by {{ deadline }}."
     )
     doc.add_paragraph("Ask {{ coordinator.name }} ({{ coordinator.email }}) for the consent form and the fees.")
     path = OUT / "post_results_letter.en.docx"
