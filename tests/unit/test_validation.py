@@ -186,3 +186,22 @@ def test_a_centre_s_candidate_numbers_ucis_and_tiers_are_checked(centre):
         "specification 8300 is tiered: give the entry's tier (F or H)",
     ]
     assert len(data.students) == 298  # the two refused candidates; everyone else goes on
+
+
+@pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "1e999999", "-1", "1.234", "12,50", "£", "abc"])
+def test_a_fee_that_is_not_pounds_and_pence_is_refused_not_crashed_on(text):
+    from examdesk.domain.tables import Column, _convert
+
+    assert _convert(Column("entry_fee", "money"), text, {}) == (
+        None,
+        "is not an amount in pounds and pence (expected e.g. 48.60)",
+    )
+
+
+def test_fees_in_pounds_and_pence_are_read_exactly():
+    from decimal import Decimal
+
+    from examdesk.domain.tables import Column, _convert
+
+    assert _convert(Column("entry_fee", "money"), "£48.60", {}) == (Decimal("48.60"), None)
+    assert _convert(Column("entry_fee", "money"), "12", {}) == (Decimal("12"), None)

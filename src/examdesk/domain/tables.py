@@ -147,16 +147,12 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
     if col.kind == "money":
         try:
             amount = Decimal(text.lstrip("£$"))
-        except InvalidOperation:
-            return None, "is not an amount (expected e.g. 48.60)"
-        return (
-            (amount, None)
-            if amount >= 0 and amount == amount.quantize(Decimal("0.01"))
-            else (
-                None,
-                "is not an amount in pounds and pence (expected e.g. 48.60)",
-            )
-        )
+            whole_pence = amount.is_finite() and amount >= 0 and amount == amount.quantize(Decimal("0.01"))
+        except InvalidOperation:  # not a number, or one too large to hold in pence
+            whole_pence = False
+        if not whole_pence:
+            return None, "is not an amount in pounds and pence (expected e.g. 48.60)"
+        return amount, None
     if col.kind == "role":
         return (text, None) if text in STAFF_ROLES else (None, f"is not a known role ({', '.join(STAFF_ROLES)})")
     if col.kind == "language":
