@@ -205,3 +205,15 @@ def test_fees_in_pounds_and_pence_are_read_exactly():
 
     assert _convert(Column("entry_fee", "money"), "£48.60", {}) == (Decimal("48.60"), None)
     assert _convert(Column("entry_fee", "money"), "12", {}) == (Decimal("12"), None)
+
+
+def test_a_paper_s_duration_and_a_room_s_size_must_be_sensible():
+    from examdesk.domain.seating import row_name
+    from examdesk.domain.tables import COMPONENTS, ROOMS, _convert
+
+    duration = next(c for c in COMPONENTS.columns if c.name == "duration_minutes")
+    rows = next(c for c in ROOMS.columns if c.name == "rows")
+    assert _convert(duration, "0", {}) == (None, "is not between 1 and 600")
+    assert _convert(duration, "99999999999999", {}) == (None, "is not between 1 and 600")  # no overflow later
+    assert _convert(rows, "1000", {}) == (None, "is not between 1 and 100")
+    assert [row_name(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]

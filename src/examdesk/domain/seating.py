@@ -75,9 +75,17 @@ def seat_label(room: Room, position: int) -> str:
     if room.kind == "separate":
         return "1"
     row, column = divmod(position, room.columns)
-    letters = string.ascii_uppercase
-    name = letters[row] if row < len(letters) else letters[row // 26 - 1] + letters[row % 26]
-    return f"{name}{column + 1}"
+    return f"{row_name(row)}{column + 1}"
+
+
+def row_name(row: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, 27 -> AB, … (as spreadsheet columns are named)."""
+    name = ""
+    row += 1
+    while row:
+        row, rest = divmod(row - 1, 26)
+        name = string.ascii_uppercase[rest] + name
+    return name
 
 
 def _order(paper: CandidatePaper) -> tuple:

@@ -54,6 +54,7 @@ class Column:
     ref: str | None = None  # name of a reference set the value must belong to
     pattern: str = ""  # a text value must match this whole (e.g. a UCI), described by ``pattern_text``
     pattern_text: str = ""
+    bounds: tuple[int, int] | None = None  # an int's lowest and highest sensible value
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ def _convert(col: Column, raw: str, refs: Mapping[str, set[str]]):
             number = int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
         except ValueError:
             return None, "is not a whole number"
+        if col.bounds and not col.bounds[0] <= number <= col.bounds[1]:
+            return None, f"is not between {col.bounds[0]} and {col.bounds[1]}"
         allowed = refs.get(col.ref) if col.ref else None
         if allowed is not None and str(number) not in allowed:
             low, high = min(allowed, key=int), max(allowed, key=int)
@@ -488,7 +491,7 @@ COMPONENTS = TableSpec(
         _c("date", "date"),
         _c("session", "choice", choices=("AM", "PM")),
         _c("start_time", "time"),
-        _c("duration_minutes", "int"),
+        _c("duration_minutes", "int", bounds=(1, 600)),
     ),
     key=("component_code",),
     description="the series timetable: each paper with its date, session, start and duration",
@@ -511,8 +514,8 @@ ROOMS = TableSpec(
     (
         _c("room_id"),
         _c("name"),
-        _c("rows", "int"),
-        _c("columns", "int"),
+        _c("rows", "int", bounds=(1, 100)),
+        _c("columns", "int", bounds=(1, 100)),
         _c("kind", "choice", choices=("main", "small", "separate")),
     ),
     key=("room_id",),
