@@ -355,3 +355,25 @@ def test_the_day_flow_holds_results_until_the_release_time_on_results_day(prefec
     again = runner.invoke(cli, ["tick", "-c", str(centre), "--today", "2027-08-19T09:00"])
     assert again.exit_code == 0
     assert len([n for n in attachment_names() if n.startswith("statement-of-results_")]) == 240  # not twice
+
+
+def test_a_candidate_with_no_address_is_counted_in_the_notes_and_the_rest_go(centre):
+    data_dir = centre.parent.parent / "data"
+    with (data_dir / "students.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    lost = rows[0]["student_id"]
+    rows[0]["student_email"] = ""
+    with (data_dir / "students.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with (data_dir / "guardians.csv").open(encoding="utf-8") as handle:
+        guardians = [g for g in csv.DictReader(handle) if g["student_id"] != lost]
+    with (data_dir / "guardians.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(guardians[0]))
+        writer.writeheader()
+        writer.writerows(guardians)
+    app, transport = app_at(centre, date(2027, 3, 1))
+    summary = run_month(None, "march", app=app)
+    assert "uk-mar-01: 1 candidate(s) with no email address to send to; none sent" in summary["notes"]
+    assert len(docs(transport, "statement-of-entry_")) == 598 and summary["documents_failed"] == 0

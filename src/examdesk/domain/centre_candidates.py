@@ -66,6 +66,12 @@ def _sitting(inp: FamilyInput, plan: SeriesPlan) -> list[tuple[Student, list[Can
     return out
 
 
+def _unreachable(inp: FamilyInput, sitting: list[tuple[Student, list[CandidatePaper]]]) -> list[str]:
+    """A count (never names) of the candidates with neither an address nor a parent/carer copy."""
+    count = sum(1 for student, _ in sitting if not candidate_readers(inp, student))
+    return [f"{inp.task.id}: {count} candidate(s) with no email address to send to; none sent"] if count else []
+
+
 def statements_of_entry(inp: FamilyInput) -> FamilyOutput:
     """Each candidate's entries, papers and times (extra time applied) to check and sign off."""
     plan = series_plan(inp)
@@ -104,7 +110,8 @@ def statements_of_entry(inp: FamilyInput) -> FamilyOutput:
                     student_id=student.student_id,
                 )
             )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {len(sitting)} statement(s) of entry in {len(jobs)} document(s)"])
+    notes = [f"{inp.task.id}: {len(sitting)} statement(s) of entry in {len(jobs)} document(s)"]
+    return FamilyOutput(jobs, notes + _unreachable(inp, sitting))
 
 
 def exam_timetables(inp: FamilyInput) -> FamilyOutput:
@@ -161,7 +168,8 @@ def exam_timetables(inp: FamilyInput) -> FamilyOutput:
                     student_id=student.student_id,
                 )
             )
-    return FamilyOutput(jobs, [f"{inp.task.id}: {len(sitting)} exam timetable(s) with calendar files"])
+    notes = [f"{inp.task.id}: {len(sitting)} exam timetable(s) with calendar files"]
+    return FamilyOutput(jobs, notes + _unreachable(inp, sitting))
 
 
 def release_time(inp: FamilyInput, day) -> datetime:
