@@ -43,7 +43,7 @@ def local_today(settings: Settings) -> date:
 
 def local_now(settings: Settings) -> datetime:
     """The district's wall-clock time, without a zone (documents and embargoes read it so)."""
-    return datetime.now(ZoneInfo(settings.organisation.time_zone)).replace(tzinfo=None)
+    return datetime.now(ZoneInfo(settings.organisation.time_zone)).replace(tzinfo=None, microsecond=0)
 
 
 def acting_time(settings: Settings, today: date | None) -> tuple[date, datetime]:

@@ -44,7 +44,7 @@ def tick(year: YearOpt = None, config: ConfigOpt = None, today: TodayOpt = None,
     attention = 0
     for day in working:
         # the first day as of the moment given (or now: an embargo holds until its time); later days whole
-        summary = run_day_flow(app, app.now if day == app.today else day, verbose=len(days) == 1)
+        summary = run_day_flow(app, app.as_of if day == app.today else day, verbose=len(days) == 1)
         attention += needs_attention(summary)
     if len(days) > 1:
         out.print(f"{len(working)} working day(s) worked, {len(days) - len(working)} day(s) skipped (not working days)")

@@ -169,7 +169,7 @@ def work_month(app: App, month: str, resend: bool = False, day: bool = False) ->
 
 def _work_in_shards(app: App, month: str, resend: bool, day: bool, workers: int) -> State:
     config, sy = str(app.settings.config_file), app.school_year.label
-    futures = [work_shard.submit(config, sy, month, app.now, resend, day, index, workers) for index in range(workers)]
+    futures = [work_shard.submit(config, sy, month, app.as_of, resend, day, index, workers) for index in range(workers)]
     return _after_shards(app, parse_month(month, app.school_year), [f.result() for f in futures])
 
 
@@ -183,7 +183,7 @@ def _work_on_pool(app: App, month: str, resend: bool, day: bool, shards: int) ->
     run_ids = pipeline.start_shard_runs(app, the_month, shards)
     logger.info("%d shard run(s) asked of work pool %r", shards, app.settings.performance.work_pool)
     config, sy = str(app.settings.config_file), app.school_year.label
-    finished = run_shards_on_pool(config, sy, month, app.now, run_ids, resend, day)
+    finished = run_shards_on_pool(config, sy, month, app.as_of, run_ids, resend, day)
     unfinished = [f"{r.name}: {r.state_name}" for r in finished if not (r.state and r.state.is_completed())]
     if unfinished:
         pipeline.mark_failed(app, run_ids, "the shard's flow run did not complete: " + "; ".join(unfinished))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from babel.dates import format_date
@@ -78,6 +78,12 @@ class App:
             coordinator_email=contact.email,
             coordinator_title=contact.title or "District Test Coordinator",
         )
+
+    @property
+    def as_of(self) -> date | datetime:
+        """What a flow is given to act as of: the day, or the moment when a time of day was given (or
+        it is now), which a results embargo is held against."""
+        return self.today if self.now == datetime.combine(self.today, time(23, 59, 59)) else self.now
 
     @property
     def centre_rules(self) -> CentreRules:
