@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .documents import Recipient, safe_filename, staff_recipient
+from .documents import Recipient, safe_filename
 from .families import FamilyInput, FamilyOutput
 from .series import Certificate
 
@@ -68,8 +68,7 @@ def certificate_registers(inp: FamilyInput) -> FamilyOutput:
             recipient=recipient,
             context=context,
         )
-        for role in inp.task.recipients
-        for recipient in (staff_recipient(p) for p in inp.data.staff_with_role(role))
+        for recipient in inp.staff_recipients()
     ]
     return FamilyOutput(jobs, [f"{inp.task.id}: certificate register, {len(waiting)} of {len(certificates)} waiting"])
 

@@ -13,21 +13,17 @@ from . import timetables
 from .centre_checks import RULES
 from .centre_plan import series_plan
 from .centre_timetable import arrangements, candidate_label
-from .documents import Recipient, safe_filename, staff_recipient
+from .documents import safe_filename, staff_recipient
 from .events import in_reach
 from .families import FamilyInput, FamilyOutput
 from .rota import Duty
 from .seating import RoomSession
 
 
-def _staff_readers(inp: FamilyInput) -> list[Recipient]:
-    return [staff_recipient(p) for role in inp.task.recipients for p in inp.data.staff_with_role(role)]
-
-
 def entries_reports(inp: FamilyInput) -> FamilyOutput:
     """One workbook per awarding body: every entry by department, late entries and their fees flagged."""
     data, series = inp.data, inp.data.series
-    readers = _staff_readers(inp)
+    readers = inp.staff_recipients()
     jobs, late_count = [], 0
     by_board: dict[str, list] = defaultdict(list)
     for entry in series.entries:
@@ -120,7 +116,7 @@ def series_checks(inp: FamilyInput) -> FamilyOutput:
             recipient=recipient,
             context=context,
         )
-        for recipient in _staff_readers(inp)
+        for recipient in inp.staff_recipients()
     ]
     summary = ", ".join(f"{counts[r]} {r}" for r in RULES if counts[r]) or "no breach"
     return FamilyOutput(jobs, [f"{inp.task.id}: series check: {summary}"])
@@ -178,7 +174,7 @@ def room_packs(inp: FamilyInput) -> FamilyOutput:
     """For each room and session of the month: the seating plan, the attendance register and the
     door notice, printable, to the task's recipients (the exams officer)."""
     plan = series_plan(inp)
-    readers = _staff_readers(inp)
+    readers = inp.staff_recipients()
     jobs = []
     rooms = [rs for rs in plan.seating.rooms if inp.month.contains(rs.day)]
     for rs in rooms:
@@ -325,7 +321,7 @@ def results_summaries(inp: FamilyInput) -> FamilyOutput:
             "widths": [10, 13, 12, 28, 11, 40, 14, 14],
             "rows": rows,
         }
-        for recipient in _staff_readers(inp):
+        for recipient in inp.staff_recipients():
             jobs.append(
                 inp.job(
                     f"results:{day.isoformat()}",

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from .calendar import Month, WorkingCalendar
 from .centre_rules import CentreRules
 from .checklist import Task
-from .documents import Recipient, RenderJob, document_id, facts_digest
+from .documents import Recipient, RenderJob, document_id, facts_digest, staff_recipient
 from .events import month_key_of
 from .organisation import Organisation, Signatory
 from .programs import IrregularityRule
@@ -88,6 +88,10 @@ class FamilyInput:
     @property
     def moment(self) -> datetime:
         return self.now or datetime.combine(self.today, time(23, 59, 59))
+
+    def staff_recipients(self) -> list[Recipient]:
+        """Every staff member holding one of the task's recipient roles."""
+        return [staff_recipient(p) for role in self.task.recipients for p in self.data.staff_with_role(role)]
 
     def translator(self, language: str) -> Callable[[str], str]:
         """English wording -> ``language``'s, from the district's catalogues."""

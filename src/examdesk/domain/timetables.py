@@ -263,19 +263,16 @@ def clash_reports(inp: FamilyInput) -> FamilyOutput:
 def clash_report_jobs(inp: FamilyInput, context: dict) -> FamilyOutput:
     """The report to each holder of the task's recipient roles."""
     count = len(context["clashes"])
-    jobs = []
-    for role in inp.task.recipients:
-        for person in inp.data.staff_with_role(role):
-            recipient = staff_recipient(person)
-            jobs.append(
-                inp.job(
-                    recipient.key,
-                    filename=f"clash-report_{inp.month.key}.docx",
-                    title=f"Timetable clashes ({count})",
-                    recipient=recipient,
-                    context=context,
-                )
-            )
+    jobs = [
+        inp.job(
+            recipient.key,
+            filename=f"clash-report_{inp.month.key}.docx",
+            title=f"Timetable clashes ({count})",
+            recipient=recipient,
+            context=context,
+        )
+        for recipient in inp.staff_recipients()
+    ]
     return FamilyOutput(jobs, [f"{inp.task.id}: {count} clash(es) in the report"])
 
 
