@@ -160,3 +160,18 @@ def test_no_file_name_can_leave_its_folder(value):
     assert name and len(name) <= 80
     assert "/" not in name and "\\" not in name and name not in (".", "..") and not name.startswith(".")
     assert (Path("/out/documents") / name).resolve().parent == Path("/out/documents")
+
+
+@FAST
+@given(
+    st.text(st.sampled_from("a1_-.Z9 x"), max_size=30),
+    st.text(st.sampled_from("a1x9"), min_size=1, max_size=3),
+)
+def test_an_id_in_a_file_name_is_replaced_only_where_it_stands_alone(text: str, word: str) -> None:
+    """The plain-search replacement does what the regex it replaced did (one per document)."""
+    import re
+
+    from examdesk.domain.families import replace_whole
+
+    expected = re.sub(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", "ID", text)
+    assert replace_whole(text, word, "ID") == expected

@@ -9,7 +9,6 @@ registry of all families (``domain.registry``) is what the month pipeline, compl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -127,8 +126,7 @@ class FamilyInput:
         key_text = doc_key(self.school_year, month_key, self.task.id, *key)
         about = about_student or student_id
         if about and self.attachment_names != "student_id":
-            whole = rf"(?<![A-Za-z0-9]){re.escape(about)}(?![A-Za-z0-9])"  # the id itself, not part of another
-            filename = re.sub(whole, document_id(key_text), filename)
+            filename = replace_whole(filename, about, document_id(key_text))
         return RenderJob(
             doc_key=key_text,
             task_id=self.task.id,
@@ -145,6 +143,29 @@ class FamilyInput:
             comes_back=out.comes_back,
             facts=None if facts is None else facts_digest(facts),
         )
+
+
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def replace_whole(text: str, word: str, replacement: str) -> str:
+    """``text`` with each ``word`` that stands alone (no ASCII letter or digit either side)
+    replaced: an id, not part of a longer one. Plain string search: a regex per student would
+    be compiled once per document."""
+    if not word or word not in text:
+        return text
+    out, start = [], 0
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] not in _ID_CHARS) and (end == len(text) or text[end] not in _ID_CHARS):
+            out += [text[start:at], replacement]
+            start = end
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+    out.append(text[start:])
+    return "".join(out)
 
 
 @dataclass
