@@ -5,8 +5,8 @@ for each document. Here a template is prepared once: docxtpl's own ``patch_xml``
 body, headers and footers into Jinja source (so ``{%p %}``, ``{%tr %}``, ``{%r %}``,
 ``{%tc %}``-free tables, RichText and Listing behave exactly as in docxtpl), each part is
 compiled once, and the parts that never change are compressed once into a base archive.
-A document is then: render the compiled parts, apply docxtpl's post-render steps, copy
-the base archive and add the rendered parts.
+A document is then: render the compiled parts, apply docxtpl's post-render steps and add
+them to the base archive (``zip_append``: the base is never reopened).
 
 Templates using what this path does not reproduce (column loops that need docxtpl's table
 fixing, images and sub-documents, Jinja in core properties or footnotes) are rendered by
@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..errors import TemplateError
+from .zip_append import ZipBase
 
 log = logging.getLogger("examdesk")
 
@@ -126,7 +127,7 @@ class CompiledTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{self.name}: template syntax error: {exc.message} (line {exc.lineno})") from None
         rendered = {p.name for p in self.parts}
-        self._base = self._base_archive(raw, rendered)
+        self._base = ZipBase(self._base_archive(raw, rendered))
 
     @property
     def fast(self) -> bool:
@@ -193,16 +194,8 @@ class CompiledTemplate:
         be checked without opening the finished file again."""
         if not self.fast:
             return render_with_docxtpl(self._raw, context, self.env, self.name), None
-        parts = self.render_xml(context)
-        out = io.BytesIO(self._base)
-        body = None
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
-            for name, xml in parts.items():
-                data = xml.encode("utf-8")
-                zf.writestr(name, data)
-                if name == "word/document.xml":
-                    body = data
-        return out.getvalue(), body
+        parts = {name: xml.encode("utf-8") for name, xml in self.render_xml(context).items()}
+        return self._base.with_entries(list(parts.items())), parts.get("word/document.xml")
 
 
 def render_with_docxtpl(raw: bytes, context: dict, env: jinja2.Environment, name: str) -> bytes:
