@@ -35,16 +35,31 @@ class EmailTemplates:
             loader=jinja2.FileSystemLoader(directory), autoescape=True, undefined=jinja2.StrictUndefined
         )
         self._html.filters["linkify"] = linkify
+        # looked up once per process: a month run renders thousands of messages from a few templates
+        self._files: dict[str, bool] = {}
+        self._month_names: dict[tuple[object, str], str] = {}
+
+    def _exists(self, filename: str) -> bool:
+        if filename not in self._files:
+            self._files[filename] = (self.directory / filename).is_file()
+        return self._files[filename]
+
+    def _month_name(self, month: object, lang: str) -> str:
+        key = (month, lang)
+        if key not in self._month_names:
+            name = format_date(month, "LLLL", locale=LOCALES.get(lang, "en_US")).capitalize()  # type: ignore[arg-type]
+            self._month_names[key] = name
+        return self._month_names[key]
 
     def render(self, name: str, language: str, context: dict) -> tuple[str, str, str | None]:
         """Return (subject, text body, HTML body or None) for <name> in ``language`` (English fallback)."""
         for lang in (language, "en"):
-            if (self.directory / f"{name}.{lang}.txt").is_file():
+            if self._exists(f"{name}.{lang}.txt"):
                 break
         month = context.get("month_date")
         ctx = dict(context)
         if month is not None:
-            ctx["month_name"] = format_date(month, "LLLL", locale=LOCALES.get(lang, "en_US")).capitalize()
+            ctx["month_name"] = self._month_name(month, lang)
         try:
             text = self._env.get_template(f"{name}.{lang}.txt").render(ctx)
         except jinja2.TemplateNotFound:
@@ -60,9 +75,9 @@ class EmailTemplates:
     def _render_html(self, name: str, lang: str, ctx: dict, subject: str, body: str) -> str | None:
         own = f"{name}.{lang}.html"
         try:
-            if (self.directory / own).is_file():
+            if self._exists(own):
                 return self._html.get_template(own).render(ctx, subject=subject)
-            if (self.directory / "layout.html").is_file():
+            if self._exists("layout.html"):
                 return self._html.get_template("layout.html").render(
                     subject=subject, blocks=text_blocks(body), language=lang
                 )

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -47,6 +48,7 @@ class App:
     shipped_forms: FormLibrary  # examdesk's own forms (the certificate of completion), whatever the district's are
     emails: EmailTemplates
     make_transport: Callable[[Path], Transport]  # outbox folder -> the configured transport
+    _date_formatters: dict[tuple[str, str], Callable[[date], str]] = field(default_factory=dict, repr=False)
 
     @property
     def school_year(self) -> SchoolYear:
@@ -111,9 +113,14 @@ class App:
         return Signatory(contact.name, contact.title or role.replace("_", " ").title())
 
     def date_formatter(self, language: str) -> Callable[[date], str]:
+        """Dates as the reader's language writes them; each date formatted once per language
+        (a month's letters repeat the same few dates thousands of times)."""
         locale = LOCALES.get(language, "en_US")
         fmt = self.settings.organisation.date_format
-        return lambda d: format_date(d, format=fmt, locale=locale)
+        key = (locale, fmt)
+        if key not in self._date_formatters:
+            self._date_formatters[key] = lru_cache(maxsize=4096)(lambda d: format_date(d, format=fmt, locale=locale))
+        return self._date_formatters[key]
 
     def due_context(self, data: DistrictData, site_id: str | None = None) -> DueContext:
         """Dated events for due rules: the district's (its earliest window start to its latest end),

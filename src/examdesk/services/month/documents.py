@@ -95,8 +95,11 @@ def render_batch(plan: MonthPlan, jobs: list[RenderJob]) -> int:
     batch stays in memory afterwards: packets are assembled from the ledger.
     """
     rows, failures = [], []
+    folders: dict[str, Path] = {}
     for job in track(jobs, f"rendering {len(jobs)} document(s)"):
-        folder = make_private_dir(plan.run_dir / "documents" / job.family)
+        if job.family not in folders:
+            folders[job.family] = make_private_dir(plan.run_dir / "documents" / job.family)
+        folder = folders[job.family]
         notes: list[str] = []
         try:
             content = render_document(plan.app, job, plan.returning(job), notes)
