@@ -13,6 +13,8 @@ from email.mime.text import MIMEText
 from email.policy import default
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examdesk.adapters.mail import Attachment, OutgoingMail, compose
 
@@ -89,3 +91,17 @@ def test_a_message_reads_as_the_email_package_composes_it(mail):
     parsed = email.message_from_bytes(ours.data, policy=default)
     assert parsed["Message-ID"] == f"<{mail.message_id}>" and parsed["X-Examdesk-Key"] == mail.idempotency_key
     assert ours.attachments == tuple(a.filename for a in mail.attachments) and not parsed.defects
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.one_of(st.characters(min_codepoint=32, max_codepoint=126), st.just("\t")), max_size=90),
+    st.sampled_from(["From", "To", "Subject", "Reply-To"]),
+)
+def test_a_short_ascii_header_is_written_as_the_email_package_folds_it(text: str, name: str) -> None:
+    from email.header import Header
+
+    from examdesk.adapters.mail import _encoded
+
+    folded = Header(text, "us-ascii", header_name=name).encode(linesep="\r\n")
+    assert _encoded(text, name) == f"{name}: {folded}".encode("ascii")

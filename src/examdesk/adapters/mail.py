@@ -12,12 +12,14 @@ import binascii
 import mimetypes
 import re
 import smtplib
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr
+from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 from urllib.parse import quote
 
 import yagmail
@@ -58,8 +60,11 @@ class WireMessage:
     attachments: tuple[str, ...]
 
 
+@lru_cache(maxsize=1024)  # a month's subjects and sender repeat for thousands of messages
 def _encoded(text: str, name: str) -> bytes:
     """A header field, RFC 2047-encoded when it is not ASCII, folded at 78 columns."""
+    if text.isascii() and len(name) + 2 + len(text) <= 78 and text.replace("\t", " ").isprintable():
+        return f"{name}: {text}".encode("ascii")  # what Header gives a short ASCII line, without its work
     try:
         text.encode("ascii")
         header = Header(text, "us-ascii", header_name=name)
@@ -172,38 +177,45 @@ class OutboxTransport:
 
     def __init__(self, directory: Path):
         self.directory = directory
+        self._index: TextIO | None = None  # index.csv, open from open() to close()
 
     def open(self) -> None:
         make_private_dir(self.directory)
+        index = self.directory / "index.csv"
+        with _OUTBOX_INDEX_LOCK:  # several connections may open the same outbox at once
+            new = not index.exists()
+            if new:
+                make_private_file(index)
+            self._index = index.open("a", newline="", encoding="utf-8")
+            if new:
+                self._index.write(csv_text([["written_at", "message_id", "to", "subject", "attachments", "file"]]))
+                self._index.flush()
 
     def send(self, message: WireMessage, envelope_to: str) -> None:
+        if self._index is None:
+            self.open()
+        assert self._index is not None
         key = message.key
         final = self.directory / f"{key}.eml"
         write_atomic(final, message_bytes(message))
-        index = self.directory / "index.csv"
-        new = not index.exists()
-        if new:
-            make_private_file(index)
-        with index.open("a", newline="", encoding="utf-8") as fh:
-            if new:
-                fh.write(csv_text([["written_at", "message_id", "to", "subject", "attachments", "file"]]))
-            fh.write(
-                csv_text(
-                    [
-                        [
-                            datetime.now(UTC).isoformat(timespec="seconds"),
-                            message.message_id,
-                            envelope_to,
-                            message.subject,
-                            len(message.attachments),
-                            final.name,
-                        ]
-                    ]
-                )
-            )
+        row = [
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            message.message_id,
+            envelope_to,
+            message.subject,
+            len(message.attachments),
+            final.name,
+        ]
+        self._index.write(csv_text([row]))  # one line, appended whole (the file is opened to append)
+        self._index.flush()
 
     def close(self) -> None:
-        pass
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+
+_OUTBOX_INDEX_LOCK = threading.Lock()
 
 
 class SmtpTransport:
