@@ -66,6 +66,8 @@ class MessageStatements:
 
     claim: Executable
     insert_new: Executable | None  # insert unless the key exists, returning the new id
+    mark: Executable  # a message's outcome
+    mark_sent: Executable  # its outcome when sent: the time it went, too
 
 
 _statements: dict[str, MessageStatements] = {}
@@ -88,7 +90,18 @@ def message_statements(dialect: str) -> MessageStatements:
         if dialect in ("sqlite", "postgresql"):
             insert = sqlite_insert(messages) if dialect == "sqlite" else postgresql_insert(messages)
             insert_new = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(messages.c.id)
-        found = _statements[dialect] = MessageStatements(claim, insert_new)
+        outcome: dict[str, Any] = dict(state=bindparam("state"), updated_at=bindparam("now"), error=bindparam("error"))
+        mark = update(messages).where(messages.c.idempotency_key == bindparam("key"))
+        found = _statements[dialect] = MessageStatements(
+            claim,
+            insert_new,
+            mark.values(**outcome, transport=func.coalesce(bindparam("transport"), messages.c.transport)),
+            mark.values(
+                **outcome,
+                transport=func.coalesce(bindparam("transport"), messages.c.transport),
+                sent_at=bindparam("now"),
+            ),
+        )
     return found
 
 
@@ -368,7 +381,16 @@ class Messages:
             fields, idempotency_key=key, state=MessageState.PENDING.value, attempts=0, created_at=now, updated_at=now
         )
         if self._statements.insert_new is not None:
-            mid = self.c.execute(self._statements.insert_new, values).scalar()
+            # a new message is recorded already claimed: what the claim below would make of it
+            claimed_new = dict(values, state=MessageState.SENDING.value, attempts=1, claimed_by=process_name())
+            mid = self.c.execute(self._statements.insert_new, claimed_new).scalar()
+            if mid is not None:
+                if doc_keys:
+                    self.c.execute(
+                        message_documents.insert(),
+                        [{"message_id": mid, "doc_key": d, "task_id": t} for d, t in doc_keys],
+                    )
+                return True
         else:  # other databases: the unique key refuses a second copy
             with self.c.begin_nested() as savepoint:
                 try:
@@ -384,12 +406,9 @@ class Messages:
         return claimed.rowcount == 1
 
     def mark(self, key: str, state: MessageState, *, transport: str | None = None, error: str | None = None) -> None:
-        values: dict[str, Any] = {"state": state.value, "updated_at": _now(), "error": error}
-        if transport:
-            values["transport"] = transport
-        if state is MessageState.SENT:
-            values["sent_at"] = values["updated_at"]
-        self.c.execute(update(messages).where(messages.c.idempotency_key == key).values(**values))
+        statement = self._statements.mark_sent if state is MessageState.SENT else self._statements.mark
+        values = {"key": key, "state": state.value, "now": _now(), "error": error, "transport": transport or None}
+        self.c.execute(statement, values)
 
     def recover_abandoned(self, school_year: str, month: str, stale_after_minutes: float) -> int:
         """Messages left 'sending' by a process that is gone become 'unknown': the server may have
