@@ -21,3 +21,13 @@ def test_a_month_runs_on_postgres_and_reruns_send_nothing(district, pg_url, monk
         uow.tasks.set("2026-27", "caaspp-mar-01", "done", note="confirmed again", source="mark")
         uow.commit()
     assert task_statuses(pg_url)["caaspp-mar-01"]["note"] == "confirmed again"
+
+
+def test_postgres_counts_each_recipient_s_messages_in_the_same_order_as_sqlite(pg_url):
+    from test_message_states import EXPECTED, RECIPIENTS, record_messages
+
+    ledger = LedgerDatabase(pg_url)
+    with ledger.unit_of_work() as uow:
+        record_messages(uow, RECIPIENTS)
+    with ledger.unit_of_work() as uow:
+        assert list(uow.messages.states_by_recipient("2026-27")) == EXPECTED

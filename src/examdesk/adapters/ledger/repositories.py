@@ -490,6 +490,31 @@ class Messages:
         for row in self.c.execute(q.execution_options(yield_per=500)):
             yield dict(row._mapping)
 
+    def states_by_recipient(self, school_year: str) -> Iterator[tuple[str, str, dict[str, int]]]:
+        """(name, email, messages by state) per recipient of the year, in name and email order
+        (by code point on every database), counted by the database and streamed: a district's
+        recipients are never all held at once."""
+        name = func.coalesce(messages.c.recipient_name, "")
+        order = [name, messages.c.recipient_email]
+        if self.c.dialect.name == "postgresql":  # its default collation would sort by locale rules
+            order = [name.collate("C"), messages.c.recipient_email.collate("C")]
+        q = (
+            select(name, messages.c.recipient_email, messages.c.state, func.count())
+            .where(messages.c.school_year == school_year)
+            .group_by(name, messages.c.recipient_email, messages.c.state)
+            .order_by(*order)
+        )
+        current: tuple[str, str] | None = None
+        states: dict[str, int] = {}
+        for recipient_name, email, state, count in self.c.execute(q.execution_options(yield_per=1000)):
+            if (recipient_name, email) != current:
+                if current is not None:
+                    yield (*current, states)
+                current, states = (recipient_name, email), {}
+            states[state] = count
+        if current is not None:
+            yield (*current, states)
+
     def counts_by_task(self, school_year: str) -> dict[str, dict[str, Counter[str]]]:
         """task id -> {"messages": messages carrying its documents by state, "documents": its
         documents by the state of the message that carried them}."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -41,13 +40,12 @@ def delivery_rows(app: App) -> Iterator[dict]:
             }
 
 
-def recipient_rows(app: App) -> list[list]:
-    """One row per recipient: how many of their messages are in each state."""
-    counts: dict[tuple[str, str], Counter] = {}
+def recipient_rows(app: App) -> Iterator[list]:
+    """One row per recipient: how many of their messages are in each state (counted by the
+    ledger and streamed, so the tracker of a large district holds one recipient at a time)."""
     with app.unit_of_work() as uow:
-        for m in uow.messages.of_year(app.school_year.label):
-            counts.setdefault((m["recipient_name"] or "", m["recipient_email"]), Counter())[m["state"]] += 1
-    return [[name, email, *(c[s] for s in RECIPIENT_STATES)] for (name, email), c in sorted(counts.items())]
+        for name, email, states in uow.messages.states_by_recipient(app.school_year.label):
+            yield [name, email, *(states.get(s.value, 0) for s in RECIPIENT_STATES)]
 
 
 def write_tracker(app: App, today: date, data: DistrictData | None = None) -> Path:
