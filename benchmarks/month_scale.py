@@ -7,8 +7,9 @@ For each size a synthetic district (benchmarks/month_memory.py's) is written to 
 folder and `examdesk run june` runs it as a user would: Prefect's temporary server, the outbox
 transport, the SQLite ledger. Printed per size and number of workers: the month's wall time and
 per letter (the same command on a district with no letters, measured first, is the fixed cost
-taken off), the CPU cores it kept busy, the peak resident memory of its largest process, and
-ratios to
+taken off), the CPU cores it kept busy, the peak resident memory of the command's own process
+("run MB": the flow, rendering, sending) and of the largest process it started ("other MB":
+Prefect's temporary server, or a shard worker), and ratios to
   - the floor: a minimal script that only renders the same letters with the compiled template
     and writes their bytes to files, one core;
   - naive docxtpl: a new DocxTemplate, render and save per letter (on a sample of 300).
@@ -36,26 +37,43 @@ REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONWARNINGS": "ignore", "PREFECT_LOGGING_LEVEL": "WARNING"}
 
 
-def cli_month(config: Path, workers: int, output: Path) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds of the command and its processes, peak RSS MB of the largest)."""
+# `examdesk` as installed, reporting on exit the peak resident memory of its own process and of
+# the largest process it started (Prefect's temporary server; the shard workers)
+RUN_CLI = (
+    "import atexit, os, resource, sys\n"
+    "def peaks():\n"
+    "    me, kids = (resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+    "    open(os.environ['EXAMDESK_PEAKS'], 'w').write(f'{me} {kids}')\n"
+    "atexit.register(peaks)\n"
+    "from examdesk.cli import app\n"
+    "sys.argv[0] = 'examdesk'\n"
+    "app()\n"
+)
+
+
+def cli_month(config: Path, workers: int, output: Path) -> tuple[float, float, float, float]:
+    """(wall seconds, CPU seconds of the command and its processes, peak RSS MB of the command's
+    own process, of the largest process it started)."""
     raw = yaml.safe_load(config.read_text(encoding="utf-8"))
     raw["performance"] = {"workers": workers}
     raw["output"]["directory"] = str(output)
     config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    peaks = config.with_name("peaks.txt")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "examdesk"), "run", "june", "--today", "2027-06-01", "-c", str(config)],
+        [sys.executable, "-c", RUN_CLI, "run", "june", "--today", "2027-06-01", "-c", str(config)],
         capture_output=True,
         text=True,
-        env=ENV,
+        env={**ENV, "EXAMDESK_PEAKS": str(peaks)},
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"examdesk run failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024
+    own, started = (int(x) / 1024 for x in peaks.read_text().split())
+    return wall, cpu, own, started
 
 
 def letters_of(config: Path) -> list:
@@ -119,18 +137,18 @@ def main() -> int:
             naive_s = naive(config, folder)
             for workers in args.workers:
                 output = Path(written) / f"output-{n}-{workers}"
-                wall, cpu, peak = cli_month(config, workers, output)
+                wall, cpu, own, started = cli_month(config, workers, output)
                 shutil.rmtree(output)
-                rows.append((n, workers, letters, wall, cpu, peak, floor_s, naive_s))
+                rows.append((n, workers, letters, wall, cpu, own, started, floor_s, naive_s))
     print(
         f"{'students':>9} {'workers':>7} {'letters':>8} {'wall s':>7} {'ms/letter':>9} {'cores':>6} "
-        f"{'peak MB':>8} {'floor ms':>8} {'x floor':>7} {'naive ms':>8} {'vs naive':>8}"
+        f"{'run MB':>7} {'other MB':>8} {'floor ms':>8} {'x floor':>7} {'naive ms':>8} {'vs naive':>8}"
     )
-    for n, workers, letters, wall, cpu, peak, floor_s, naive_s in rows:
+    for n, workers, letters, wall, cpu, own, started, floor_s, naive_s in rows:
         per = 1000 * max(wall - fixed, 0.001) / max(letters, 1)
         floor_ms = 1000 * floor_s / max(letters, 1)
         print(
-            f"{n:>9} {workers:>7} {letters:>8} {wall:>7.1f} {per:>9.2f} {cpu / wall:>6.2f} {peak:>8.0f} "
+            f"{n:>9} {workers:>7} {letters:>8} {wall:>7.1f} {per:>9.2f} {cpu / wall:>6.2f} {own:>7.0f} {started:>8.0f} "
             f"{floor_ms:>8.2f} {per / floor_ms:>7.2f} {1000 * naive_s:>8.2f} {1000 * naive_s / per:>7.1f}x"
         )
     return 0
