@@ -9,11 +9,12 @@ else is refused with what to do. Workbooks are read by pandas (openpyxl), which 
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -60,56 +61,73 @@ def read_table(path: Path) -> tuple[list[str], Rows]:
     return _read_workbook(path)
 
 
-def decode(data: bytes, path: Path) -> str:
-    """The file's text, when its encoding can be told for certain."""
-    if data.startswith(UTF16_BOMS):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise TableReadError(f"{path}: broken UTF-16 text at byte {exc.start}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableReadError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02X} at position {exc.start} is not UTF-8; the file "
-            "is probably in a Windows or Mac code page, which cannot be told apart for certain). In Excel use "
-            "Save As > 'CSV UTF-8 (Comma delimited)'; in LibreOffice tick 'Edit filter settings' and choose UTF-8"
-        ) from None
-    if "\x00" in text:
-        raise TableReadError(f"{path}: holds NUL bytes, so it is not a text table (a workbook renamed .csv?)")
-    return text
+CHECK_CHUNK = 1 << 20  # bytes decoded at a time when checking a file's text
+
+
+def text_encoding(path: Path) -> str:
+    """The codec to read the file with, once every byte of it has been checked to be text in it.
+
+    The file is read in chunks, so checking a large table costs a chunk of memory, not the file."""
+    with path.open("rb") as fh:
+        utf16 = fh.read(2).startswith(UTF16_BOMS)
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8")()
+        offset, final = 0, False
+        while not final:
+            chunk = fh.read(CHECK_CHUNK)
+            final = not chunk
+            try:
+                text = decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:  # exc.object is what was held back from the last chunk + this one
+                at = offset - (len(exc.object) - len(chunk)) + exc.start
+                if utf16:
+                    raise TableReadError(f"{path}: broken UTF-16 text at byte {at}") from None
+                raise TableReadError(
+                    f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at position {at} is not UTF-8; the "
+                    "file is probably in a Windows or Mac code page, which cannot be told apart for certain). In "
+                    "Excel use Save As > 'CSV UTF-8 (Comma delimited)'; in LibreOffice tick 'Edit filter settings' "
+                    "and choose UTF-8"
+                ) from None
+            if "\x00" in text:
+                raise TableReadError(f"{path}: holds NUL bytes, so it is not a text table (a workbook renamed .csv?)")
+            offset += len(chunk)
+    return "utf-16" if utf16 else "utf-8-sig"
 
 
 def _read_csv(path: Path) -> tuple[list[str], Rows]:
-    text = decode(path.read_bytes(), path)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise TableReadError(f"{path}: the file is empty (no header row)") from None
-    except csv.Error as exc:
-        raise TableReadError(f"{path}: the header row cannot be read ({exc})") from None
+    """The header now; the rows as they are iterated, from the file (never the whole text at once)."""
+    encoding = text_encoding(path)
+    with path.open(encoding=encoding, newline="") as fh:
+        first_line = fh.readline()
+        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+        try:
+            header = [h.strip() for h in next(csv.reader(chain([first_line], fh), delimiter=delimiter))]
+        except StopIteration:
+            raise TableReadError(f"{path}: the file is empty (no header row)") from None
+        except csv.Error as exc:
+            raise TableReadError(f"{path}: the header row cannot be read ({exc})") from None
     if not any(header):
         raise TableReadError(f"{path}: the first row is empty; it must name the columns")
 
     def rows() -> Rows:
-        number = 1
-        while True:
-            number += 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:  # the record is broken beyond this point: report it, stop reading
-                yield number, {MALFORMED: f"cannot be read ({exc}); the rows after it were not read"}
-                return
-            if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-                yield number, {MALFORMED: f"has {len(fields)} fields but the header names {len(header)} columns"}
-                continue
-            fields += [""] * (len(header) - len(fields))
-            yield number, dict(zip(header, fields[: len(header)], strict=True))
+        with path.open(encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            next(reader)  # the header, read above
+            number = 1
+            while True:
+                number += 1
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # the record is broken beyond this point: report it, stop reading
+                    yield number, {MALFORMED: f"cannot be read ({exc}); the rows after it were not read"}
+                    return
+                if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
+                    yield number, {MALFORMED: f"has {len(fields)} fields but the header names {len(header)} columns"}
+                    continue
+                fields += [""] * (len(header) - len(fields))
+                yield number, dict(zip(header, fields[: len(header)], strict=True))
 
     return header, rows()
 
