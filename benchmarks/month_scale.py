@@ -37,18 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONWARNINGS": "ignore", "PREFECT_LOGGING_LEVEL": "WARNING"}
 
 
-# `examdesk` as installed, reporting on exit the peak resident memory of its own process and of
-# the largest process it started (Prefect's temporary server; the shard workers)
-RUN_CLI = (
-    "import atexit, os, resource, sys\n"
-    "def peaks():\n"
-    "    me, kids = (resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
-    "    open(os.environ['EXAMDESK_PEAKS'], 'w').write(f'{me} {kids}')\n"
-    "atexit.register(peaks)\n"
-    "from examdesk.cli import app\n"
-    "sys.argv[0] = 'examdesk'\n"
-    "app()\n"
-)
+RUN_CLI = Path(__file__).with_name("cli_with_peaks.py")  # `examdesk`, writing its peak memory on exit
 
 
 def cli_month(config: Path, workers: int, output: Path) -> tuple[float, float, float, float]:
@@ -62,7 +51,7 @@ def cli_month(config: Path, workers: int, output: Path) -> tuple[float, float, f
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", RUN_CLI, "run", "june", "--today", "2027-06-01", "-c", str(config)],
+        [sys.executable, str(RUN_CLI), "run", "june", "--today", "2027-06-01", "-c", str(config)],
         capture_output=True,
         text=True,
         env={**ENV, "EXAMDESK_PEAKS": str(peaks)},

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
         ("send_loop.py", ["--messages", "20", "--attachment-kb", "2"], "ratio"),
         ("month_memory.py", ["--students", "60", "120"], "growth"),
         ("month_scale.py", ["--students", "40", "--workers", "2"], "x floor"),
+        ("task_runners.py", ["--students", "40", "--workers", "2"], "vs process pool"),
     ],
 )
 def test_benchmark_runs_at_a_tiny_size(script, args, expected, tmp_path):
